@@ -1,0 +1,61 @@
+//! `whatif run`: simulate one scenario, write the CSV files, print the summary.
+
+use super::{AppError, load, print};
+use crate::cli::{DEFAULT_SEED, RunArgs, SeedArg};
+use crate::engine::simulate::{SimConfig, simulate};
+use crate::output::atomic::{FileSet, OutputError, finish};
+use crate::output::{self, RunReport, SeedSource};
+use crate::scenario::bundled;
+use std::io::Write;
+
+/// Why the `exact_*` columns are empty in this version.
+pub const EXACT_NOTE: &str = "not computed by this version of whatif (exact_* columns are empty)";
+
+pub fn run(args: &RunArgs) -> Result<(), AppError> {
+    let name = args.scenario.as_deref().unwrap_or(bundled::DEFAULT);
+    let sc = load(name).map_err(|e| AppError::Scenario(vec![e]))?;
+    let (seed, seed_source) = match args.seed {
+        None => (DEFAULT_SEED, SeedSource::Default),
+        Some(SeedArg::Fixed(s)) => (s, SeedSource::Given),
+        Some(SeedArg::Random) => (rand::random::<u64>(), SeedSource::Random),
+    };
+    let threads =
+        args.threads.map(|t| t as usize).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let config = SimConfig { runs: args.runs, seed, threads, max_paths: args.max_paths as usize };
+    let dir = args.out.clone().unwrap_or_else(|| output::default_dir(&sc));
+
+    // Prepare the folder first, so that an unwritable --out fails before a long run.
+    let mut files = FileSet::new(&dir)?;
+    let result = if args.per_run {
+        let mut w = files.create("runs.csv")?;
+        let path = dir.join("runs.csv");
+        w.write_all(&output::runs_header(&sc)).map_err(|error| OutputError { path: path.clone(), error })?;
+        let result = simulate(&sc, &config, Some(&mut w)).map_err(AppError::Run)?;
+        finish(w, &path)?;
+        result
+    } else {
+        simulate(&sc, &config, None).map_err(AppError::Run)?
+    };
+    let report = RunReport { scenario: &sc, config, seed_source, result: &result, exact_note: EXACT_NOTE };
+    output::write_run(&report, files, args.per_run)?;
+
+    if !args.quiet {
+        let mut text = output::terminal::summary(&report);
+        let step_limited = result.tally.outcome_runs[sc.step_limit_outcome() as usize];
+        if step_limited > 0 {
+            text.push_str(&format!(
+                "warning: {step_limited} runs reached max_steps ({}) and ended as `(step limit)`\n",
+                sc.max_steps
+            ));
+        }
+        for w in &sc.warnings {
+            text.push_str(&format!("warning: {w}\n"));
+        }
+        if seed_source == SeedSource::Random {
+            text.push_str(&format!("seed {seed} was drawn at random; repeat with --seed {seed}\n"));
+        }
+        text.push_str(&format!("files: {}/\n", dir.display()));
+        print(&text);
+    }
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! The simulation engine: random streams, the walk, per-chunk tallies and their ordered
+//! merge.
+
+pub mod paths;
+pub mod rng;
+pub mod simulate;
+pub mod sketch;
+pub mod tally;
+pub mod walk;

@@ -1,0 +1,247 @@
+//! The simulation driver: chunks of runs on a thread pool, merged in chunk order.
+//!
+//! Runs are cut into chunks of [`CHUNK_RUNS`]. Batches of chunks run in parallel; each
+//! batch's results are merged into the total in chunk order before the next batch
+//! starts, so memory stays flat in the run count and every statistic is computed in the
+//! same order whatever the thread count. Run `i` always uses run key `i` of the seed, so
+//! the first 1,000 runs of `--runs 10000` are the runs of `--runs 1000`.
+
+use super::paths::PathEntry;
+use super::rng::{RunKeys, run_key};
+use super::tally::{IndicatorStats, Tally};
+use super::walk::{NoWeight, Quiet, Recorder, Walker};
+use crate::format;
+use crate::scenario::Scenario;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io::Write;
+
+/// Runs per chunk. Part of the output contract: statistics are merged chunk by chunk.
+pub const CHUNK_RUNS: u64 = 4096;
+
+/// What to simulate.
+#[derive(Debug, Clone, Copy)]
+pub struct SimConfig {
+    pub runs: u64,
+    pub seed: u64,
+    pub threads: usize,
+    /// Rows of `paths.csv` (0: do not tally paths).
+    pub max_paths: usize,
+}
+
+/// One row of the path table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathRow {
+    /// Global branch indexes, in order.
+    pub branches: Vec<u32>,
+    pub outcome: u32,
+    pub runs: u64,
+}
+
+/// The result of a simulation.
+#[derive(Debug, Clone)]
+pub struct SimResult {
+    pub tally: Tally,
+    /// The most frequent paths with exact counts, most frequent first.
+    pub paths: Vec<PathRow>,
+    /// Runs whose path is not in `paths`.
+    pub other_paths_runs: u64,
+    /// Whether the path tally overflowed and a second pass counted the candidates.
+    pub paths_second_pass: bool,
+}
+
+/// Why a simulation stopped.
+#[derive(Debug)]
+pub enum SimError {
+    /// A visit where every weight was 0: an error of the scenario, found at run time.
+    NoWeight { run: u64, node: String, visit: u32, path: String },
+    /// Writing the per-run table failed.
+    Write(std::io::Error),
+    /// Building the thread pool failed.
+    Threads(String),
+}
+
+impl std::fmt::Display for SimError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SimError::NoWeight { run, node, visit, path } => write!(
+                f,
+                "run {run}: at visit {visit} of node `{node}` every branch weight is 0, so no branch can be chosen\n  \
+                 path that led there: {path}\n  \
+                 = help: give some branch of `{node}` a positive weight in this situation (check its `weight_if` entries)"
+            ),
+            SimError::Write(e) => write!(f, "cannot write the per-run table: {e}"),
+            SimError::Threads(e) => write!(f, "cannot start worker threads: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SimError {}
+
+/// `a.x > b.y > ...` for a list of branches.
+pub fn path_text(sc: &Scenario, branches: &[u32]) -> String {
+    let parts: Vec<&str> = branches.iter().map(|&b| sc.branches[b as usize].full_id.as_str()).collect();
+    parts.join(" > ")
+}
+
+/// Re-walks one run, recording its path (for messages, path rows and replays).
+pub fn record_run(sc: &Scenario, seed: u64, run: u64) -> (Vec<u32>, Result<super::walk::RunEnd, NoWeight>, Vec<f64>) {
+    let mut walker = Walker::new(sc);
+    let mut rec = Recorder::default();
+    let end = walker.walk(run_key(seed, run), &mut rec);
+    (rec.path, end, walker.values.clone())
+}
+
+struct ChunkOut {
+    tally: Tally,
+    rows: Vec<u8>,
+}
+
+fn chunk_range(cfg: &SimConfig, chunk: u64) -> (u64, u64) {
+    let lo = chunk * CHUNK_RUNS;
+    (lo, (lo + CHUNK_RUNS).min(cfg.runs))
+}
+
+fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Result<ChunkOut, (u64, NoWeight)> {
+    let (lo, hi) = chunk_range(cfg, chunk);
+    let n = (hi - lo) as usize;
+    let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
+    let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(n); sc.indicators.len()];
+    let mut keys = RunKeys::new(cfg.seed, lo);
+    let mut walker = Walker::new(sc);
+    let mut rows =
+        csv::WriterBuilder::new().has_headers(false).terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut rec = Recorder::default();
+    for run in lo..hi {
+        let key = keys.next_key();
+        let end = if want_rows {
+            rec.path.clear();
+            walker.walk(key, &mut (&mut tally, &mut rec))
+        } else {
+            walker.walk(key, &mut tally)
+        }
+        .map_err(|e| (run, e))?;
+        tally.end_run(run, &end, cfg.max_paths > 0);
+        for (col, v) in values.iter_mut().zip(&walker.values) {
+            col.push(*v);
+        }
+        if want_rows {
+            let mut record = vec![run.to_string(), sc.outcomes[end.outcome as usize].clone(), path_text(sc, &rec.path)];
+            record.extend(walker.values.iter().map(|v| format::value(*v)));
+            rows.write_record(&record).expect("writing to memory cannot fail");
+        }
+    }
+    for (stats, col) in tally.indicators.iter_mut().zip(values.iter_mut()) {
+        *stats = IndicatorStats::from_values(col);
+    }
+    let rows = rows.into_inner().map_err(|e| e.into_error()).expect("writing to memory cannot fail");
+    Ok(ChunkOut { tally, rows })
+}
+
+/// Runs the simulation. With `rows`, writes one CSV row per run (no header) in run order.
+pub fn simulate(sc: &Scenario, cfg: &SimConfig, mut rows: Option<&mut dyn Write>) -> Result<SimResult, SimError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.threads.max(1))
+        .build()
+        .map_err(|e| SimError::Threads(e.to_string()))?;
+    let n_chunks = cfg.runs.div_ceil(CHUNK_RUNS);
+    let batch = (cfg.threads.max(1) * 4) as u64;
+    let cap = path_cap(cfg.max_paths);
+    let mut total = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
+    let want_rows = rows.is_some();
+    let mut next = 0;
+    while next < n_chunks {
+        let hi = (next + batch).min(n_chunks);
+        let outs: Vec<_> =
+            pool.install(|| (next..hi).into_par_iter().map(|c| run_chunk(sc, cfg, c, want_rows)).collect());
+        for out in outs {
+            let out = out.map_err(|(run, e)| no_weight(sc, cfg.seed, run, e))?;
+            total.merge(out.tally, cap);
+            if let Some(w) = rows.as_mut() {
+                w.write_all(&out.rows).map_err(SimError::Write)?;
+            }
+        }
+        next = hi;
+    }
+
+    let (top, second_pass) = if cfg.max_paths == 0 {
+        (Vec::new(), false)
+    } else if total.paths.reduced {
+        (recount_paths(sc, cfg, &pool, &total), true)
+    } else {
+        (total.paths.top(cfg.max_paths), false)
+    };
+    let paths: Vec<PathRow> = top
+        .into_iter()
+        .map(|(_, e)| PathRow { branches: record_run(sc, cfg.seed, e.first_run).0, outcome: e.outcome, runs: e.count })
+        .collect();
+    let listed: u64 = paths.iter().map(|p| p.runs).sum();
+    Ok(SimResult { other_paths_runs: total.runs - listed, tally: total, paths, paths_second_pass: second_pass })
+}
+
+/// Distinct paths held before the Misra-Gries reduction starts (see `paths.rs`).
+fn path_cap(max_paths: usize) -> usize {
+    (4 * max_paths).max(16_384)
+}
+
+/// The second pass: exact counts for the candidate paths that survived reduction.
+fn recount_paths(
+    sc: &Scenario,
+    cfg: &SimConfig,
+    pool: &rayon::ThreadPool,
+    total: &Tally,
+) -> Vec<((u64, u64), PathEntry)> {
+    let mut candidates: Vec<(u64, u64)> = total.paths.entries.keys().copied().collect();
+    candidates.sort_unstable();
+    let index: HashMap<(u64, u64), usize> = candidates.iter().enumerate().map(|(i, h)| (*h, i)).collect();
+    let n_chunks = cfg.runs.div_ceil(CHUNK_RUNS);
+    let per_chunk: Vec<Vec<(usize, PathEntry)>> = pool.install(|| {
+        (0..n_chunks)
+            .into_par_iter()
+            .map(|c| {
+                let (lo, hi) = chunk_range(cfg, c);
+                let mut keys = RunKeys::new(cfg.seed, lo);
+                let mut walker = Walker::new(sc);
+                let mut found: HashMap<usize, PathEntry> = HashMap::new();
+                for run in lo..hi {
+                    // Errors were reported by the first pass, which saw the same runs.
+                    let Ok(end) = walker.walk(keys.next_key(), &mut Quiet) else { continue };
+                    if let Some(&i) = index.get(&end.path_hash) {
+                        found.entry(i).and_modify(|e| e.count += 1).or_insert(PathEntry {
+                            count: 1,
+                            first_run: run,
+                            outcome: end.outcome,
+                        });
+                    }
+                }
+                found.into_iter().collect()
+            })
+            .collect()
+    });
+    let mut exact: Vec<Option<PathEntry>> = vec![None; candidates.len()];
+    for chunk in per_chunk {
+        for (i, e) in chunk {
+            match &mut exact[i] {
+                Some(mine) => {
+                    mine.count += e.count;
+                    mine.first_run = mine.first_run.min(e.first_run);
+                }
+                slot => *slot = Some(e),
+            }
+        }
+    }
+    let mut all: Vec<((u64, u64), PathEntry)> =
+        candidates.into_iter().zip(exact).filter_map(|(h, e)| e.map(|e| (h, e))).collect();
+    all.sort_unstable_by(|a, b| b.1.count.cmp(&a.1.count).then(a.1.first_run.cmp(&b.1.first_run)));
+    all.truncate(cfg.max_paths);
+    all
+}
+
+fn no_weight(sc: &Scenario, seed: u64, run: u64, e: NoWeight) -> SimError {
+    let (path, _, _) = record_run(sc, seed, run);
+    let mut text = path_text(sc, &path);
+    if text.is_empty() {
+        text = "(none: it is the first step)".into();
+    }
+    SimError::NoWeight { run, node: sc.nodes[e.node as usize].id.clone(), visit: e.visit, path: text }
+}

@@ -1,0 +1,235 @@
+//! Bounded, mergeable percentile summaries of indicator values.
+//!
+//! Memory must not grow with the run count, yet most indicators take few distinct
+//! values (they change by fixed amounts), and for those the percentiles should be exact.
+//! So a [`Sketch`] keeps exact `(value, count)` pairs while there are at most
+//! [`EXACT_LIMIT`] distinct values, and otherwise switches to logarithmic buckets in the
+//! manner of DDSketch: each value falls in a bucket `(γ^(k-1), γ^k]` with
+//! `γ = (1 + α) / (1 - α)`, `α = 0.001`, and is reported as the bucket's midpoint
+//! `2 γ^k / (γ + 1)`, which is within 0.1% (relative) of every value in the bucket.
+//! Values of magnitude below 1e-12 count as 0. Counts are integers, so merging is exact
+//! and the result depends only on the multiset of values, never on how runs were split
+//! among threads. Logarithms and powers use our own IEEE-only code ([`super::rng::ln`],
+//! [`powi`]) so bucket edges are the same on every platform.
+
+use super::rng::ln;
+
+/// Distinct values kept exactly before switching to buckets.
+pub const EXACT_LIMIT: usize = 4096;
+/// Relative accuracy of bucketed percentiles.
+pub const ALPHA: f64 = 0.001;
+const ZERO_BAND: f64 = 1e-12;
+const OFFSET: i64 = 20_000;
+
+fn gamma() -> f64 {
+    (1.0 + ALPHA) / (1.0 - ALPHA)
+}
+
+/// `x^n` by repeated squaring (deterministic, unlike `f64::powi`).
+pub fn powi(x: f64, n: i64) -> f64 {
+    let (mut base, mut e, mut acc) = (x, n.unsigned_abs(), 1.0);
+    while e > 0 {
+        if e & 1 == 1 {
+            acc *= base;
+        }
+        base *= base;
+        e >>= 1;
+    }
+    if n < 0 { 1.0 / acc } else { acc }
+}
+
+fn bucket(v: f64, ln_gamma: f64) -> i64 {
+    if v.abs() < ZERO_BAND {
+        return 0;
+    }
+    let k = (ln(v.abs()) / ln_gamma).ceil() as i64 + OFFSET;
+    if v > 0.0 { k } else { -k }
+}
+
+fn representative(key: i64) -> f64 {
+    if key == 0 {
+        return 0.0;
+    }
+    let g = gamma();
+    let m = 2.0 * powi(g, key.abs() - OFFSET) / (g + 1.0);
+    if key > 0 { m } else { -m }
+}
+
+/// A percentile summary of one indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sketch {
+    /// Sorted distinct values with their counts.
+    Exact(Vec<(f64, u64)>),
+    /// Sorted bucket keys with their counts.
+    Buckets(Vec<(i64, u64)>),
+}
+
+impl Default for Sketch {
+    fn default() -> Self {
+        Sketch::Exact(Vec::new())
+    }
+}
+
+fn merge_sorted<K: Copy>(
+    a: &[(K, u64)],
+    b: &[(K, u64)],
+    less: impl Fn(K, K) -> bool,
+    eq: impl Fn(K, K) -> bool,
+) -> Vec<(K, u64)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if eq(a[i].0, b[j].0) {
+            out.push((a[i].0, a[i].1 + b[j].1));
+            i += 1;
+            j += 1;
+        } else if less(a[i].0, b[j].0) {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+impl Sketch {
+    /// A sketch of a batch of values (the buffer is sorted in place).
+    pub fn from_values(values: &mut [f64]) -> Sketch {
+        values.sort_unstable_by(f64::total_cmp);
+        let mut pairs: Vec<(f64, u64)> = Vec::new();
+        for &v in values.iter() {
+            let v = if v == 0.0 { 0.0 } else { v }; // fold -0 into 0
+            match pairs.last_mut() {
+                Some((last, n)) if *last == v => *n += 1,
+                _ => pairs.push((v, 1)),
+            }
+        }
+        Sketch::Exact(pairs).bounded()
+    }
+
+    fn to_buckets(pairs: &[(f64, u64)]) -> Vec<(i64, u64)> {
+        let lg = ln(gamma());
+        let mut out: Vec<(i64, u64)> = Vec::new();
+        for &(v, n) in pairs {
+            let k = bucket(v, lg);
+            match out.last_mut() {
+                Some((last, c)) if *last == k => *c += n,
+                _ => out.push((k, n)),
+            }
+        }
+        out
+    }
+
+    fn bounded(self) -> Sketch {
+        match self {
+            Sketch::Exact(p) if p.len() > EXACT_LIMIT => Sketch::Buckets(Self::to_buckets(&p)),
+            s => s,
+        }
+    }
+
+    /// Adds another sketch's counts to this one.
+    pub fn merge(&mut self, other: &Sketch) {
+        let merged = match (&*self, other) {
+            (Sketch::Exact(a), Sketch::Exact(b)) => Sketch::Exact(merge_sorted(a, b, |x, y| x < y, |x, y| x == y)),
+            (Sketch::Buckets(a), Sketch::Buckets(b)) => {
+                Sketch::Buckets(merge_sorted(a, b, |x, y| x < y, |x, y| x == y))
+            }
+            (Sketch::Exact(a), Sketch::Buckets(b)) | (Sketch::Buckets(b), Sketch::Exact(a)) => {
+                Sketch::Buckets(merge_sorted(&Self::to_buckets(a), b, |x, y| x < y, |x, y| x == y))
+            }
+        };
+        *self = merged.bounded();
+    }
+
+    /// Whether percentiles are exact (few distinct values) or bucketed.
+    pub fn is_exact(&self) -> bool {
+        matches!(self, Sketch::Exact(_))
+    }
+
+    /// The `q`-quantile by nearest rank: the smallest value with at least `ceil(q n)`
+    /// values at or below it, clamped to the observed `[min, max]`.
+    pub fn quantile(&self, q: f64, min: f64, max: f64) -> Option<f64> {
+        let n: u64 = match self {
+            Sketch::Exact(p) => p.iter().map(|x| x.1).sum(),
+            Sketch::Buckets(p) => p.iter().map(|x| x.1).sum(),
+        };
+        if n == 0 {
+            return None;
+        }
+        let rank = ((q * n as f64).ceil() as u64).clamp(1, n);
+        let mut seen = 0;
+        let value = match self {
+            Sketch::Exact(p) => {
+                p.iter()
+                    .find(|(_, c)| {
+                        seen += c;
+                        seen >= rank
+                    })?
+                    .0
+            }
+            Sketch::Buckets(p) => representative(
+                p.iter()
+                    .find(|(_, c)| {
+                        seen += c;
+                        seen >= rank
+                    })?
+                    .0,
+            ),
+        };
+        Some(value.max(min).min(max))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_quantiles_by_nearest_rank() {
+        let mut v: Vec<f64> = vec![3.0, 1.0, 2.0, 2.0, -0.0, 0.0];
+        let s = Sketch::from_values(&mut v);
+        assert_eq!(s, Sketch::Exact(vec![(0.0, 2), (1.0, 1), (2.0, 2), (3.0, 1)]));
+        assert_eq!(s.quantile(0.5, 0.0, 3.0), Some(1.0));
+        assert_eq!(s.quantile(0.0, 0.0, 3.0), Some(0.0));
+        assert_eq!(s.quantile(1.0, 0.0, 3.0), Some(3.0));
+        assert_eq!(s.quantile(0.95, 0.0, 3.0), Some(3.0));
+    }
+
+    #[test]
+    fn merging_in_any_split_gives_the_same_sketch() {
+        let values: Vec<f64> = (0..20_000).map(|i| ((i * 7919) % 10_007) as f64 * 0.37 - 100.0).collect();
+        let whole = Sketch::from_values(&mut values.clone());
+        assert!(!whole.is_exact());
+        for split in [1, 5000, 9999, 15_000] {
+            let mut a = Sketch::from_values(&mut values[..split].to_vec());
+            a.merge(&Sketch::from_values(&mut values[split..].to_vec()));
+            assert_eq!(a, whole, "split at {split}");
+        }
+    }
+
+    #[test]
+    fn bucketed_quantiles_are_within_alpha() {
+        let mut values: Vec<f64> = (1..=100_000).map(|i| i as f64 / 100.0).collect();
+        let s = Sketch::from_values(&mut values);
+        for q in [0.05, 0.25, 0.5, 0.75, 0.95] {
+            let truth = (q * 100_000.0f64).ceil() / 100.0;
+            let got = s.quantile(q, 0.01, 1000.0).unwrap();
+            assert!((got - truth).abs() <= ALPHA * truth * 1.0001, "q {q}: {got} vs {truth}");
+        }
+        let mut neg: Vec<f64> = (1..=10_000).map(|i| -(i as f64)).collect();
+        let s = Sketch::from_values(&mut neg);
+        let got = s.quantile(0.5, -10_000.0, -1.0).unwrap();
+        assert!((got + 5000.0).abs() <= 5000.0 * ALPHA * 1.0001, "{got}");
+    }
+
+    #[test]
+    fn powi_matches_repeated_multiplication() {
+        assert_eq!(powi(2.0, 10), 1024.0);
+        assert_eq!(powi(2.0, -2), 0.25);
+        assert_eq!(powi(1.5, 0), 1.0);
+    }
+}

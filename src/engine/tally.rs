@@ -1,0 +1,163 @@
+//! Statistics of a range of runs, and their merge.
+//!
+//! Each chunk of runs fills one [`Tally`]; chunks are merged in chunk order. Counts are
+//! integers; means and variances are combined by Chan's formula in that fixed order, so
+//! the bytes of every output are the same for any number of threads.
+
+use super::paths::PathTally;
+use super::sketch::Sketch;
+use super::walk::RunEnd;
+
+/// Moments, extremes and percentiles of one indicator.
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorStats {
+    pub n: u64,
+    pub mean: f64,
+    /// Sum of squared deviations from the mean.
+    pub m2: f64,
+    pub min: f64,
+    pub max: f64,
+    pub sketch: Sketch,
+}
+
+impl IndicatorStats {
+    /// Statistics of one batch of values (the buffer is reordered).
+    pub fn from_values(values: &mut [f64]) -> Self {
+        let n = values.len() as u64;
+        if n == 0 {
+            return IndicatorStats::default();
+        }
+        // Sums about the first value keep the two-pass-free variance accurate.
+        let shift = values[0];
+        let (mut s1, mut s2) = (0.0, 0.0);
+        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        for &v in values.iter() {
+            let d = v - shift;
+            s1 += d;
+            s2 += d * d;
+            min = min.min(v);
+            max = max.max(v);
+        }
+        let nf = n as f64;
+        IndicatorStats {
+            n,
+            mean: shift + s1 / nf,
+            m2: (s2 - s1 * s1 / nf).max(0.0),
+            min,
+            max,
+            sketch: Sketch::from_values(values),
+        }
+    }
+
+    /// Adds the statistics of later runs.
+    pub fn merge(&mut self, other: &IndicatorStats) {
+        if other.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = other.clone();
+            return;
+        }
+        let (na, nb) = (self.n as f64, other.n as f64);
+        let n = na + nb;
+        let delta = other.mean - self.mean;
+        self.mean += delta * nb / n;
+        self.m2 += other.m2 + delta * delta * na * nb / n;
+        self.n += other.n;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        self.sketch.merge(&other.sketch);
+    }
+
+    /// Sample standard deviation (n - 1 in the denominator); 0 for fewer than 2 runs.
+    pub fn sd(&self) -> f64 {
+        if self.n < 2 { 0.0 } else { (self.m2 / (self.n - 1) as f64).sqrt() }
+    }
+}
+
+/// Everything counted over a range of runs.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    pub runs: u64,
+    /// Runs per outcome index.
+    pub outcome_runs: Vec<u64>,
+    /// Times each branch was taken, over all runs.
+    pub times_taken: Vec<u64>,
+    /// Runs that took each branch at least once.
+    pub runs_taking: Vec<u64>,
+    pub indicators: Vec<IndicatorStats>,
+    pub paths: PathTally,
+    pub total_steps: u64,
+}
+
+impl Tally {
+    /// An empty tally shaped for a scenario.
+    pub fn new(outcomes: usize, branches: usize, indicators: usize) -> Self {
+        Tally {
+            runs: 0,
+            outcome_runs: vec![0; outcomes],
+            times_taken: vec![0; branches],
+            runs_taking: vec![0; branches],
+            indicators: vec![IndicatorStats::default(); indicators],
+            paths: PathTally::default(),
+            total_steps: 0,
+        }
+    }
+
+    /// Counts the end of one run (branch counts arrive through the walk's observer).
+    #[inline]
+    pub fn end_run(&mut self, run: u64, end: &RunEnd, count_paths: bool) {
+        self.runs += 1;
+        self.outcome_runs[end.outcome as usize] += 1;
+        self.total_steps += u64::from(end.steps);
+        if count_paths {
+            self.paths.add(end.path_hash, run, end.outcome);
+        }
+    }
+
+    /// Adds the tally of the next chunk of runs.
+    pub fn merge(&mut self, other: Tally, path_cap: usize) {
+        self.runs += other.runs;
+        self.total_steps += other.total_steps;
+        for (a, b) in self.outcome_runs.iter_mut().zip(&other.outcome_runs) {
+            *a += b;
+        }
+        for (a, b) in self.times_taken.iter_mut().zip(&other.times_taken) {
+            *a += b;
+        }
+        for (a, b) in self.runs_taking.iter_mut().zip(&other.runs_taking) {
+            *a += b;
+        }
+        for (a, b) in self.indicators.iter_mut().zip(&other.indicators) {
+            a.merge(b);
+        }
+        self.paths.merge(other.paths, path_cap);
+    }
+}
+
+impl super::walk::Observer for Tally {
+    #[inline(always)]
+    fn taken(&mut self, branch: u32, first: bool) {
+        self.times_taken[branch as usize] += 1;
+        self.runs_taking[branch as usize] += u64::from(first);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chan_merge_matches_one_batch() {
+        let values: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.731).sin() * 10.0 + 3.0).collect();
+        let whole = IndicatorStats::from_values(&mut values.clone());
+        let mut parts = IndicatorStats::from_values(&mut values[..300].to_vec());
+        parts.merge(&IndicatorStats::from_values(&mut values[300..].to_vec()));
+        assert!((whole.mean - parts.mean).abs() < 1e-12);
+        assert!((whole.sd() - parts.sd()).abs() < 1e-12);
+        assert_eq!((whole.min, whole.max), (parts.min, parts.max));
+        let mean = values.iter().sum::<f64>() / 1000.0;
+        let var = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 999.0;
+        assert!((whole.sd() - var.sqrt()).abs() < 1e-10);
+    }
+}

@@ -1,0 +1,207 @@
+//! One walk through a scenario: the hot path.
+//!
+//! A [`Walker`] owns the per-run state (branches taken, visit counts, indicator values)
+//! as plain arrays that are reset, not reallocated, between runs. What the caller wants
+//! to know about each step goes through an [`Observer`], which the compiler inlines away
+//! when it does nothing.
+
+use super::rng::{self, GOLDEN, RunKey};
+use crate::scenario::{EffectKind, Scenario};
+
+/// What the walk reports at each step.
+pub trait Observer {
+    /// Branch `branch` (global index) was taken; `first` if for the first time this run.
+    fn taken(&mut self, branch: u32, first: bool);
+}
+
+impl<T: Observer> Observer for &mut T {
+    #[inline(always)]
+    fn taken(&mut self, branch: u32, first: bool) {
+        (**self).taken(branch, first);
+    }
+}
+
+/// Two observers, both told everything.
+impl<A: Observer, B: Observer> Observer for (A, B) {
+    #[inline(always)]
+    fn taken(&mut self, branch: u32, first: bool) {
+        self.0.taken(branch, first);
+        self.1.taken(branch, first);
+    }
+}
+
+/// An observer that ignores everything.
+pub struct Quiet;
+impl Observer for Quiet {
+    #[inline(always)]
+    fn taken(&mut self, _: u32, _: bool) {}
+}
+
+/// An observer that records the path.
+#[derive(Default)]
+pub struct Recorder {
+    pub path: Vec<u32>,
+}
+impl Observer for Recorder {
+    fn taken(&mut self, branch: u32, _: bool) {
+        self.path.push(branch);
+    }
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunEnd {
+    /// Outcome index into `Scenario::outcomes`.
+    pub outcome: u32,
+    pub steps: u32,
+    /// A 128-bit hash of the sequence of branches taken.
+    pub path_hash: (u64, u64),
+}
+
+/// A visit at which every branch weight was 0 (an error of the scenario).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoWeight {
+    pub node: u32,
+    pub visit: u32,
+}
+
+/// Per-run state for walking one scenario.
+pub struct Walker<'a> {
+    sc: &'a Scenario,
+    took: Vec<u64>,
+    visits: Vec<u32>,
+    /// Indicator values; after [`Walker::walk`], the run's final values.
+    pub values: Vec<f64>,
+    start_values: Vec<f64>,
+    weights: Vec<f64>,
+}
+
+impl<'a> Walker<'a> {
+    pub fn new(sc: &'a Scenario) -> Self {
+        let start_values: Vec<f64> = sc.indicators.iter().map(|i| i.start).collect();
+        Walker {
+            sc,
+            took: vec![0; sc.branches.len().div_ceil(64)],
+            visits: vec![0; sc.nodes.len()],
+            values: start_values.clone(),
+            start_values,
+            weights: Vec::with_capacity(sc.nodes.iter().map(|n| n.n_branches as usize).max().unwrap_or(0)),
+        }
+    }
+
+    /// Walks one run with the given key.
+    #[inline]
+    pub fn walk<O: Observer>(&mut self, key: RunKey, obs: &mut O) -> Result<RunEnd, NoWeight> {
+        let sc = self.sc;
+        self.took.fill(0);
+        self.visits.fill(0);
+        self.values.copy_from_slice(&self.start_values);
+        let mut at = sc.start as usize;
+        let mut outcome: Option<u32> = None;
+        let (mut h1, mut h2) = (0x243f_6a88_85a3_08d3u64, 0x1319_8a2e_0370_7344u64);
+        let mut steps = 0u32;
+        loop {
+            if steps == sc.max_steps {
+                return Ok(RunEnd { outcome: sc.step_limit_outcome(), steps, path_hash: (h1, h2) });
+            }
+            steps += 1;
+            let node = &sc.nodes[at];
+            self.visits[at] += 1;
+            let visit = self.visits[at];
+            let u = key.unit(node.draw_key, visit, 0);
+            let first = node.first_branch as usize;
+            let local = if node.conditional {
+                self.weights.clear();
+                let mut sum = 0.0;
+                for b in &sc.branches[first..first + node.n_branches as usize] {
+                    let w = b
+                        .weight_if
+                        .iter()
+                        .find(|w| w.when.eval(&self.took, &self.visits, &self.values))
+                        .map_or(b.weight, |w| w.weight);
+                    sum += w;
+                    self.weights.push(sum);
+                }
+                if sum.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+                    return Err(NoWeight { node: at as u32, visit });
+                }
+                pick(&self.weights, u)
+            } else {
+                pick(&node.cumulative, u)
+            };
+            let gid = first + local;
+            let branch = &sc.branches[gid];
+            let word = &mut self.took[gid / 64];
+            let bit = 1u64 << (gid % 64);
+            let first_time = *word & bit == 0;
+            *word |= bit;
+            obs.taken(gid as u32, first_time);
+            let g = gid as u64 + 1;
+            h1 = rng::mix64(h1 ^ g);
+            h2 = rng::mix64(h2.wrapping_add(g.wrapping_mul(GOLDEN)));
+            for (e, effect) in branch.effects.iter().enumerate() {
+                let i = effect.indicator as usize;
+                let draw0 = (e as u32 + 1) << 16;
+                let cur = self.values[i];
+                let v = match effect.kind {
+                    EffectKind::Add(a) => cur + a,
+                    EffectKind::Set(x) => x,
+                    EffectKind::Uniform { lo, hi } => cur + rng::uniform(key.unit(node.draw_key, visit, draw0), lo, hi),
+                    EffectKind::Triangular { lo, mode, hi } => {
+                        cur + rng::triangular(key.unit(node.draw_key, visit, draw0), lo, mode, hi)
+                    }
+                    EffectKind::Normal { mean, sd } => {
+                        cur + mean + sd * rng::standard_normal(|d| key.unit(node.draw_key, visit, draw0 + d))
+                    }
+                };
+                let ind = &sc.indicators[i];
+                self.values[i] = v.max(ind.min).min(ind.max);
+            }
+            if branch.outcome.is_some() {
+                outcome = branch.outcome;
+            }
+            match branch.next {
+                Some(n) => at = n as usize,
+                None => {
+                    let outcome = outcome.or(branch.end_outcome).unwrap_or(sc.step_limit_outcome());
+                    return Ok(RunEnd { outcome, steps, path_hash: (h1, h2) });
+                }
+            }
+        }
+    }
+}
+
+/// The branch chosen by `u` in [0, 1) over cumulative weights: the first whose running
+/// sum exceeds `u * total`. Zero-weight branches are never chosen; if rounding puts the
+/// target at the total, the last branch with positive weight is taken.
+#[inline(always)]
+pub fn pick(cumulative: &[f64], u: f64) -> usize {
+    let total = cumulative[cumulative.len() - 1];
+    let target = u * total;
+    match cumulative.iter().position(|&c| target < c) {
+        Some(i) => i,
+        None => {
+            let mut i = cumulative.len() - 1;
+            while i > 0 && cumulative[i - 1] == cumulative[i] {
+                i -= 1;
+            }
+            i
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pick_follows_cumulative_weights_and_skips_zeros() {
+        let cum = [1.0, 1.0, 4.0];
+        assert_eq!(pick(&cum, 0.0), 0);
+        assert_eq!(pick(&cum, 0.2499), 0);
+        assert_eq!(pick(&cum, 0.25), 2);
+        assert_eq!(pick(&cum, 0.999_999), 2);
+        assert_eq!(pick(&[0.0, 2.0, 2.0], 1.0), 1);
+        assert_eq!(pick(&[3.0, 3.0], 1.0), 0);
+    }
+}

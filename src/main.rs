@@ -1,0 +1,11 @@
+//! The `whatif` binary: parse arguments, call the library, map errors to exit codes.
+
+use clap::Parser;
+
+fn main() {
+    let cli = whatif::cli::Cli::parse();
+    if let Err(e) = whatif::commands::dispatch(cli) {
+        eprintln!("{e}");
+        std::process::exit(e.exit_code());
+    }
+}

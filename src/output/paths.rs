@@ -1,0 +1,32 @@
+//! `paths.csv`: the most frequent paths with exact counts, then `(other paths)`.
+
+use super::{CsvTable, RunReport};
+use crate::engine::simulate::path_text;
+use crate::format;
+
+pub struct Paths;
+
+impl CsvTable for Paths {
+    fn file_name(&self) -> &'static str {
+        "paths.csv"
+    }
+
+    fn write(&self, r: &RunReport, out: &mut csv::Writer<Vec<u8>>) -> csv::Result<()> {
+        out.write_record(["path", "outcome", "runs", "share", "exact_probability"])?;
+        let n = r.result.tally.runs as f64;
+        for p in &r.result.paths {
+            out.write_record([
+                path_text(r.scenario, &p.branches).as_str(),
+                &r.scenario.outcomes[p.outcome as usize],
+                &p.runs.to_string(),
+                &format::share(p.runs as f64 / n),
+                "",
+            ])?;
+        }
+        let other = r.result.other_paths_runs;
+        if other > 0 {
+            out.write_record(["(other paths)", "", &other.to_string(), &format::share(other as f64 / n), ""])?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,704 @@
+//! Validation of a parsed scenario file into the compiled [`Scenario`].
+//!
+//! Every rule of DESIGN.md section 1 is checked here. Problems are collected rather than
+//! returned one at a time, so an author sees all of them in one go; each carries its
+//! tree path, and its line and column are found in the source afterwards.
+
+use super::condition::{self, Names};
+use super::diagnostic::{Diagnostic, LoadError, suggest};
+use super::locate::locate;
+use super::model::{RawBranch, RawEffect, RawScenario};
+use super::{Branch, DEFAULT_NOTICE, Effect, EffectKind, Indicator, Node, Scenario, WeightIf};
+use crate::engine::rng::node_draw_key;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+const TOP_KEYS: &[&str] = &[
+    "whatif",
+    "title",
+    "illustrative",
+    "notice",
+    "description",
+    "sources",
+    "max_steps",
+    "indicators",
+    "start",
+    "nodes",
+];
+const INDICATOR_KEYS: &[&str] = &["start", "min", "max", "unit", "description"];
+const NODE_KEYS: &[&str] = &["question", "description", "branches"];
+const BRANCH_KEYS: &[&str] = &["id", "label", "note", "weight", "weight_if", "effects", "outcome", "next"];
+const WEIGHT_IF_KEYS: &[&str] = &["when", "weight"];
+
+/// Whether `id` matches `[a-z][a-z0-9_]*`.
+pub fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A suggested valid id for an invalid one.
+fn fix_id(id: &str) -> String {
+    let mut s: String =
+        id.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
+        s.insert(0, 'n');
+    }
+    s
+}
+
+pub(super) fn compile(file: &str, src: &str) -> Result<Scenario, LoadError> {
+    let fail = |problems: Vec<Diagnostic>| LoadError { file: file.to_string(), source: src.to_string(), problems };
+    if src.trim().is_empty() || src.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        return Err(fail(vec![Diagnostic::new("", "the file is empty").help(
+            "a scenario needs at least `whatif: 1`, `title`, `illustrative: true`, `start` and `nodes`; \
+             `whatif init FILE` writes a starter",
+        )]));
+    }
+    let raw: RawScenario = match crate::yaml::from_str(src) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let mut d = Diagnostic::new(e.path.clone(), e.message.clone());
+            d.location = e.location;
+            d.help = parse_help(&e.path, &e.message);
+            return Err(fail(vec![d]));
+        }
+    };
+    let mut c = Compiler { problems: Vec::new(), warnings: Vec::new() };
+    let scenario = c.scenario(file, src, raw);
+    if !c.problems.is_empty() {
+        for d in &mut c.problems {
+            if d.location.is_none() && !d.path.is_empty() {
+                d.location = locate(src, &d.path);
+            }
+        }
+        return Err(fail(c.problems));
+    }
+    let mut scenario = scenario.expect("a scenario is built whenever there are no problems");
+    scenario.warnings = c.warnings;
+    Ok(scenario)
+}
+
+/// Help for the errors that the YAML parser finds.
+fn parse_help(path: &str, message: &str) -> Option<String> {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let wrong = rest.split('`').next().unwrap_or("");
+        let last = path.rsplit('.').next().unwrap_or("");
+        let depth = path.matches('.').count();
+        let known: &[&str] = if path.is_empty() {
+            TOP_KEYS
+        } else if path.starts_with("indicators.") && depth == 1 {
+            INDICATOR_KEYS
+        } else if path.contains("weight_if[") && last.starts_with("weight_if[") {
+            WEIGHT_IF_KEYS
+        } else if path.starts_with("nodes.") && depth == 1 {
+            NODE_KEYS
+        } else if last.starts_with("branches[") {
+            BRANCH_KEYS
+        } else if path.contains(".effects.") {
+            super::model::EFFECT_KINDS
+        } else {
+            return None;
+        };
+        return Some(format!(
+            "{} (unknown keys are refused so that a typo is never silently ignored)",
+            suggest(wrong, known, "key")
+        ));
+    }
+    if message.contains("duplicate") {
+        return None; // our own message already says what to do
+    }
+    if message.contains("invalid type") {
+        return Some("check the value's type: numbers unquoted, text quoted if it looks like a number".into());
+    }
+    if message.contains("mapping values are not allowed") {
+        return Some("text that contains `: ` must be quoted, e.g. `question: \"Who acts: A or B?\"`".into());
+    }
+    if message.contains("did not find expected") || message.contains("could not find expected") {
+        return Some("check the indentation and the brackets or quotes near this place".into());
+    }
+    if message.contains("recursion limit") {
+        return Some("the file nests too deeply; scenario files need only a few levels".into());
+    }
+    None
+}
+
+struct Compiler {
+    problems: Vec<Diagnostic>,
+    warnings: Vec<String>,
+}
+
+/// Names for conditions: ids resolved during compilation.
+struct Lookup<'a> {
+    node_ix: HashMap<&'a str, u32>,
+    node_ids: Vec<&'a str>,
+    /// Per node: branch id -> global index.
+    branch_ix: Vec<HashMap<&'a str, u32>>,
+    branch_ids: Vec<Vec<&'a str>>,
+    indicator_ix: HashMap<&'a str, u32>,
+    indicator_names: Vec<&'a str>,
+}
+
+impl Names for Lookup<'_> {
+    fn node(&self, id: &str) -> Option<u32> {
+        self.node_ix.get(id).copied()
+    }
+    fn branch(&self, node: u32, id: &str) -> Option<u32> {
+        self.branch_ix[node as usize].get(id).copied()
+    }
+    fn indicator(&self, name: &str) -> Option<u32> {
+        self.indicator_ix.get(name).copied()
+    }
+    fn suggest(&self, kind: &str, wrong: &str, node: Option<u32>) -> String {
+        match (kind, node) {
+            ("node", _) => suggest(wrong, &self.node_ids, "node"),
+            ("branch", Some(n)) => suggest(wrong, &self.branch_ids[n as usize], "branch of that node"),
+            _ => suggest(wrong, &self.indicator_names, "indicator"),
+        }
+    }
+}
+
+/// Checks a weight value; returns it when usable.
+fn check_weight(w: f64, path: &str, problems: &mut Vec<Diagnostic>) -> f64 {
+    if w.is_nan() {
+        problems.push(Diagnostic::new(path, "the weight is NaN").help("write a finite number >= 0"));
+        0.0
+    } else if w.is_infinite() {
+        problems.push(
+            Diagnostic::new(path, "the weight is infinite")
+                .help("write a finite number >= 0; weights are relative, so scale the others instead"),
+        );
+        0.0
+    } else if w < 0.0 {
+        problems.push(
+            Diagnostic::new(path, format!("the weight {w} is negative"))
+                .help("weights are relative and must be >= 0; use 0 to switch a branch off"),
+        );
+        0.0
+    } else {
+        w
+    }
+}
+
+impl Compiler {
+    fn error(&mut self, path: impl Into<String>, message: impl Into<String>, help: impl Into<String>) {
+        self.problems.push(Diagnostic::new(path, message).help(help));
+    }
+
+    fn finite(&mut self, x: f64, path: &str) -> f64 {
+        if !x.is_finite() {
+            self.error(path, format!("{x} is not a finite number"), "write an ordinary number");
+            return 0.0;
+        }
+        x
+    }
+
+    fn scenario(&mut self, file: &str, src: &str, raw: RawScenario) -> Option<Scenario> {
+        match raw.whatif {
+            None => self.error("whatif", "the format version is missing", "add `whatif: 1` as the first line"),
+            Some(1) => {}
+            Some(v) => self.error(
+                "whatif",
+                format!("unknown format version {v}"),
+                "this whatif reads format version 1; write `whatif: 1`",
+            ),
+        }
+        let title = match raw.title.as_deref().map(str::trim) {
+            Some(t) if !t.is_empty() => t.to_string(),
+            _ => {
+                self.error("title", "the title is missing or empty", "add e.g. `title: My scenario (illustrative)`");
+                String::new()
+            }
+        };
+        match raw.illustrative {
+            Some(true) => {}
+            Some(false) => self.error(
+                "illustrative",
+                "this file says `illustrative: false`; whatif runs only illustrative scenarios",
+                "whatif is not a forecasting tool: write `illustrative: true` and a `notice` saying the weights are invented",
+            ),
+            None => self.error(
+                "illustrative",
+                "`illustrative: true` is missing",
+                "add `illustrative: true`: every scenario must declare itself illustrative, not a forecast",
+            ),
+        }
+        let max_steps = match raw.max_steps {
+            None => 1000,
+            Some(0) => {
+                self.error(
+                    "max_steps",
+                    "max_steps is 0, so no walk could take a step",
+                    "use a positive number, e.g. `max_steps: 1000`",
+                );
+                1
+            }
+            Some(n) if n > 10_000_000 => {
+                self.error("max_steps", format!("max_steps {n} is above the limit of 10000000"), "use a smaller bound");
+                1
+            }
+            Some(n) => n as u32,
+        };
+
+        // Indicators.
+        let raw_inds = raw.indicators.unwrap_or_default().0;
+        let mut indicators = Vec::new();
+        for (name, spec) in &raw_inds {
+            let path = format!("indicators.{name}");
+            if !valid_id(name) {
+                self.error(
+                    &path,
+                    format!("`{name}` is not a valid indicator name"),
+                    format!(
+                        "names are lowercase letters, digits and `_`, starting with a letter, e.g. `{}`",
+                        fix_id(name)
+                    ),
+                );
+            }
+            let spec = spec.as_ref();
+            let start = self.finite(spec.and_then(|s| s.start).unwrap_or(0.0), &format!("{path}.start"));
+            let min = spec.and_then(|s| s.min).map_or(f64::NEG_INFINITY, |x| self.finite(x, &format!("{path}.min")));
+            let max = spec.and_then(|s| s.max).map_or(f64::INFINITY, |x| self.finite(x, &format!("{path}.max")));
+            if min > max {
+                self.error(format!("{path}.min"), format!("min {min} is above max {max}"), "swap them, or fix one");
+            } else if start < min || start > max {
+                self.error(
+                    format!("{path}.start"),
+                    format!("start {start} is outside the clamp [{min}, {max}]"),
+                    "move start inside the range, or widen min/max",
+                );
+            }
+            indicators.push(Indicator {
+                name: name.clone(),
+                start,
+                min,
+                max,
+                unit: spec.and_then(|s| s.unit.clone()),
+                description: spec.and_then(|s| s.description.clone()),
+                random: false,
+            });
+        }
+
+        // Nodes and branch ids first, so that conditions and `next` can refer to any node.
+        let raw_nodes = match raw.nodes {
+            Some(n) if !n.0.is_empty() => n.0,
+            _ => {
+                self.error("nodes", "the scenario has no nodes", "add `nodes:` with at least one chance node");
+                Vec::new()
+            }
+        };
+        let mut lookup = Lookup {
+            node_ix: HashMap::new(),
+            node_ids: Vec::new(),
+            branch_ix: Vec::new(),
+            branch_ids: Vec::new(),
+            indicator_ix: raw_inds.iter().enumerate().map(|(i, (n, _))| (n.as_str(), i as u32)).collect(),
+            indicator_names: raw_inds.iter().map(|(n, _)| n.as_str()).collect(),
+        };
+        let mut global = 0u32;
+        for (n, (id, node)) in raw_nodes.iter().enumerate() {
+            let path = format!("nodes.{id}");
+            if !valid_id(id) {
+                self.error(
+                    &path,
+                    format!("`{id}` is not a valid node id"),
+                    format!("ids are lowercase letters, digits and `_`, starting with a letter, e.g. `{}`", fix_id(id)),
+                );
+            }
+            lookup.node_ix.insert(id.as_str(), n as u32);
+            lookup.node_ids.push(id.as_str());
+            let mut ix = HashMap::new();
+            let mut ids = Vec::new();
+            let branches = node.branches.as_deref().unwrap_or_default();
+            if branches.is_empty() {
+                self.error(
+                    format!("{path}.branches"),
+                    format!("node `{id}` has no branches"),
+                    "give it at least one branch with an `id` and a `weight`",
+                );
+            }
+            for (b, br) in branches.iter().enumerate() {
+                let bpath = format!("{path}.branches[{b}]");
+                match br.id.as_deref() {
+                    None => self.error(
+                        &bpath,
+                        "this branch has no `id`",
+                        "add e.g. `id: option_a` (unique within the node)",
+                    ),
+                    Some(bid) if !valid_id(bid) => self.error(
+                        format!("{bpath}.id"),
+                        format!("`{bid}` is not a valid branch id"),
+                        format!(
+                            "ids are lowercase letters, digits and `_`, starting with a letter, e.g. `{}`",
+                            fix_id(bid)
+                        ),
+                    ),
+                    Some(bid) => {
+                        if ix.insert(bid, global).is_some() {
+                            self.error(
+                                format!("{bpath}.id"),
+                                format!("node `{id}` already has a branch `{bid}`"),
+                                "branch ids must be unique within their node; rename one",
+                            );
+                        }
+                        ids.push(bid);
+                    }
+                }
+                global += 1;
+            }
+            lookup.branch_ix.push(ix);
+            lookup.branch_ids.push(ids);
+        }
+
+        let start = match raw.start.as_deref() {
+            None => {
+                self.error(
+                    "start",
+                    "`start` is missing",
+                    format!("add `start: {}` (the first node)", lookup.node_ids.first().unwrap_or(&"first_node")),
+                );
+                0
+            }
+            Some(s) => match lookup.node_ix.get(s) {
+                Some(&i) => i,
+                None => {
+                    self.error("start", format!("no node named `{s}`"), suggest(s, &lookup.node_ids, "node"));
+                    0
+                }
+            },
+        };
+
+        // Outcome labels: explicit ones first, in file order.
+        let mut outcomes: Vec<String> = Vec::new();
+        let mut outcome_ix: HashMap<String, u32> = HashMap::new();
+        let mut intern = |label: &str, outcomes: &mut Vec<String>| -> u32 {
+            *outcome_ix.entry(label.to_string()).or_insert_with(|| {
+                outcomes.push(label.to_string());
+                (outcomes.len() - 1) as u32
+            })
+        };
+        for (_, node) in &raw_nodes {
+            for br in node.branches.as_deref().unwrap_or_default() {
+                if let Some(o) = br.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+                    intern(o, &mut outcomes);
+                }
+            }
+        }
+        let n_explicit = outcomes.len();
+
+        let mut nodes = Vec::new();
+        let mut branches = Vec::new();
+        for (n, (id, node)) in raw_nodes.iter().enumerate() {
+            let path = format!("nodes.{id}");
+            let first_branch = branches.len() as u32;
+            for (b, br) in node.branches.as_deref().unwrap_or_default().iter().enumerate() {
+                let bpath = format!("{path}.branches[{b}]");
+                let branch =
+                    self.branch(n as u32, id, &bpath, br, &lookup, &mut indicators, &mut |l| intern(l, &mut outcomes));
+                branches.push(branch);
+            }
+            let own = &branches[first_branch as usize..];
+            let conditional = own.iter().any(|b: &Branch| !b.weight_if.is_empty());
+            let mut cumulative = Vec::with_capacity(own.len());
+            let mut sum = 0.0;
+            for b in own {
+                sum += b.weight;
+                cumulative.push(sum);
+            }
+            let can_be_positive = own.iter().any(|b| b.weight > 0.0 || b.weight_if.iter().any(|w| w.weight > 0.0));
+            if !own.is_empty() && !can_be_positive {
+                self.error(
+                    format!("{path}.branches"),
+                    format!("every branch of node `{id}` has weight 0, so no branch could be chosen"),
+                    "give at least one branch a positive weight",
+                );
+            }
+            nodes.push(Node {
+                id: id.clone(),
+                question: node.question.clone(),
+                description: node.description.clone(),
+                first_branch,
+                n_branches: own.len() as u32,
+                draw_key: node_draw_key(id),
+                conditional,
+                cumulative,
+            });
+        }
+        // Implicit outcome labels of ending branches that set none.
+        for b in &mut branches {
+            if b.next.is_none() {
+                b.end_outcome = Some(b.outcome.unwrap_or_else(|| intern(&b.full_id, &mut outcomes)));
+            }
+        }
+        let mut explicit_outcomes = vec![true; n_explicit];
+        explicit_outcomes.resize(outcomes.len(), false);
+        outcomes.push("(step limit)".to_string());
+        explicit_outcomes.push(false);
+
+        if !self.problems.is_empty() {
+            return None;
+        }
+        let mut scenario = Scenario {
+            file: file.to_string(),
+            file_name: file.rsplit(['/', '\\']).next().unwrap_or(file).to_string(),
+            stem: String::new(),
+            sha256: sha256_hex(src.as_bytes()),
+            title,
+            notice: raw
+                .notice
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| DEFAULT_NOTICE.to_string()),
+            description: raw.description,
+            sources: raw.sources.unwrap_or_default(),
+            max_steps,
+            indicators,
+            nodes,
+            branches,
+            outcomes,
+            explicit_outcomes,
+            start,
+            warnings: Vec::new(),
+        };
+        scenario.stem = scenario.file_name.rsplit_once('.').map_or(scenario.file_name.as_str(), |(s, _)| s).to_string();
+        self.graph_checks(&scenario);
+        Some(scenario)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn branch(
+        &mut self,
+        node: u32,
+        node_id: &str,
+        bpath: &str,
+        br: &RawBranch,
+        lookup: &Lookup,
+        indicators: &mut [Indicator],
+        intern: &mut dyn FnMut(&str) -> u32,
+    ) -> Branch {
+        let id = br.id.clone().unwrap_or_default();
+        let weight = match br.weight {
+            None => {
+                self.error(
+                    bpath,
+                    format!("branch `{id}` has no `weight`"),
+                    "add e.g. `weight: 1` (weights are relative to the node's other branches)",
+                );
+                0.0
+            }
+            Some(w) => check_weight(w, &format!("{bpath}.weight"), &mut self.problems),
+        };
+        let mut weight_if = Vec::new();
+        for (k, wi) in br.weight_if.as_deref().unwrap_or_default().iter().enumerate() {
+            let wpath = format!("{bpath}.weight_if[{k}]");
+            let w = match wi.weight {
+                None => {
+                    self.error(
+                        &wpath,
+                        "this entry has no `weight`",
+                        "add the weight that applies when the condition holds",
+                    );
+                    0.0
+                }
+                Some(w) => check_weight(w, &format!("{wpath}.weight"), &mut self.problems),
+            };
+            let Some(text) = wi.when.as_deref() else {
+                self.error(&wpath, "this entry has no `when`", "add a condition, e.g. `when: \"took(summit.pact)\"`");
+                continue;
+            };
+            match condition::parse(text, lookup) {
+                Ok(cond) => weight_if.push(WeightIf { when: cond, text: text.to_string(), weight: w }),
+                Err(e) => {
+                    let mut d = Diagnostic::new(
+                        format!("{wpath}.when"),
+                        format!(
+                            "in condition at character {}: {}\n    {}",
+                            e.pos + 1,
+                            e.message,
+                            e.pointer(text).replace('\n', "\n    ")
+                        ),
+                    );
+                    d.help = e.help;
+                    self.problems.push(d);
+                }
+            }
+        }
+        let mut effects = Vec::new();
+        for (name, raw) in br.effects.iter().flat_map(|e| e.0.iter()) {
+            let epath = format!("{bpath}.effects.{name}");
+            let Some(ind) = lookup.indicator(name) else {
+                self.error(
+                    &epath,
+                    format!("no indicator named `{name}`"),
+                    format!(
+                        "{} (declare indicators under `indicators:`)",
+                        suggest(name, &lookup.indicator_names, "indicator")
+                    ),
+                );
+                continue;
+            };
+            if let Some(kind) = self.effect(raw, &epath) {
+                if kind.is_random() {
+                    indicators[ind as usize].random = true;
+                }
+                effects.push(Effect { indicator: ind, kind });
+            }
+        }
+        let outcome = match br.outcome.as_deref().map(str::trim) {
+            Some("") => {
+                self.error(
+                    format!("{bpath}.outcome"),
+                    "the outcome label is empty",
+                    "write a short label, or remove `outcome`",
+                );
+                None
+            }
+            Some(o) => Some(intern(o)),
+            None => None,
+        };
+        let next = br.next.as_deref().and_then(|n| match lookup.node(n) {
+            Some(i) => Some(i),
+            None => {
+                self.error(
+                    format!("{bpath}.next"),
+                    format!("no node named `{n}`"),
+                    suggest(n, &lookup.node_ids, "node"),
+                );
+                None
+            }
+        });
+        Branch {
+            node,
+            full_id: format!("{node_id}.{id}"),
+            id,
+            label: br.label.clone(),
+            note: br.note.clone(),
+            weight,
+            weight_if,
+            effects,
+            outcome,
+            next,
+            end_outcome: None,
+        }
+    }
+
+    fn effect(&mut self, raw: &RawEffect, path: &str) -> Option<EffectKind> {
+        let params = |k: &str, v: &[f64], n: usize, form: &str, this: &mut Self| -> Option<Vec<f64>> {
+            if v.len() != n {
+                this.error(path, format!("`{k}` takes {n} numbers, got {}", v.len()), format!("write {form}"));
+                return None;
+            }
+            if let Some(x) = v.iter().find(|x| !x.is_finite()) {
+                this.error(
+                    path,
+                    format!("`{k}` has a parameter {x} that is not finite"),
+                    format!("write {form} with ordinary numbers"),
+                );
+                return None;
+            }
+            Some(v.to_vec())
+        };
+        match raw {
+            RawEffect::Add(x) => Some(EffectKind::Add(self.finite(*x, path))),
+            RawEffect::Set(x) => Some(EffectKind::Set(self.finite(*x, path))),
+            RawEffect::Uniform(v) => {
+                let p = params("uniform", v, 2, "{ uniform: [lo, hi] }", self)?;
+                if p[0] > p[1] {
+                    self.error(
+                        path,
+                        format!("uniform low {} is above high {}", p[0], p[1]),
+                        "write { uniform: [lo, hi] } with lo <= hi",
+                    );
+                    return None;
+                }
+                Some(EffectKind::Uniform { lo: p[0], hi: p[1] })
+            }
+            RawEffect::Triangular(v) => {
+                let p = params("triangular", v, 3, "{ triangular: [lo, mode, hi] }", self)?;
+                if !(p[0] <= p[1] && p[1] <= p[2]) {
+                    self.error(
+                        path,
+                        format!("triangular [{}, {}, {}] is not ordered lo <= mode <= hi", p[0], p[1], p[2]),
+                        "write { triangular: [lo, mode, hi] }",
+                    );
+                    return None;
+                }
+                Some(EffectKind::Triangular { lo: p[0], mode: p[1], hi: p[2] })
+            }
+            RawEffect::Normal(v) => {
+                let p = params("normal", v, 2, "{ normal: [mean, sd] }", self)?;
+                if p[1] < 0.0 {
+                    self.error(
+                        path,
+                        format!("normal sd {} is negative", p[1]),
+                        "write { normal: [mean, sd] } with sd >= 0",
+                    );
+                    return None;
+                }
+                Some(EffectKind::Normal { mean: p[0], sd: p[1] })
+            }
+        }
+    }
+
+    /// Loops with no way out (errors) and unreachable nodes (warnings).
+    fn graph_checks(&mut self, sc: &Scenario) {
+        let possible = |b: &Branch| b.weight > 0.0 || b.weight_if.iter().any(|w| w.weight > 0.0);
+        let n = sc.nodes.len();
+        let mut can_end = vec![false; n];
+        loop {
+            let mut changed = false;
+            for i in 0..n {
+                if !can_end[i]
+                    && sc
+                        .node_branches(i as u32)
+                        .iter()
+                        .filter(|b| possible(b))
+                        .any(|b| b.next.is_none_or(|m| can_end[m as usize]))
+                {
+                    can_end[i] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (i, node) in sc.nodes.iter().enumerate() {
+            if !can_end[i] {
+                let targets: Vec<String> = sc
+                    .node_branches(i as u32)
+                    .iter()
+                    .filter(|b| possible(b))
+                    .filter_map(|b| b.next.map(|m| format!("`{}`", sc.nodes[m as usize].id)))
+                    .collect();
+                self.error(
+                    format!("nodes.{}", node.id),
+                    format!("a loop with no way out: from node `{}` no branch can ever end the walk (it leads only to {})", node.id, targets.join(", ")),
+                    "give some node on the loop a branch without `next` (it ends the walk), or point a `next` at a node that ends",
+                );
+            }
+        }
+        let mut seen = vec![false; n];
+        let mut stack = vec![sc.start as usize];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            stack.extend(
+                sc.node_branches(i as u32).iter().filter(|b| possible(b)).filter_map(|b| b.next.map(|m| m as usize)),
+            );
+        }
+        for (i, node) in sc.nodes.iter().enumerate() {
+            if !seen[i] {
+                self.warnings.push(format!(
+                    "node `{}` cannot be reached from `start` ({}); it is never visited",
+                    node.id, sc.nodes[sc.start as usize].id
+                ));
+            }
+        }
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,150 @@
+//! Error messages about a user's scenario file.
+//!
+//! Every problem names the file, the place (tree path, and line and column with a
+//! snippet of the source where they are known), what is wrong and what would fix it,
+//! in the manner of `just` and `rustc`.
+
+use std::fmt;
+
+/// One problem in a scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Tree path of the offending value, e.g. `nodes.summit.branches[2].next`.
+    pub path: String,
+    /// 1-based line and column in the file, where known.
+    pub location: Option<(usize, usize)>,
+    /// What is wrong.
+    pub message: String,
+    /// What would fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem at `path` with no fix to suggest yet.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { path: path.into(), location: None, message: message.into(), help: None }
+    }
+
+    /// Adds what would fix it.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Why a scenario file could not be loaded: one or more problems in one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadError {
+    /// The file as the user named it.
+    pub file: String,
+    /// The source text, for snippets (empty when the file could not be read).
+    pub source: String,
+    /// The problems, in file order.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl LoadError {
+    /// A single problem with the file as a whole (unreadable, empty, too large, ...).
+    pub fn whole_file(file: &str, message: impl Into<String>, help: impl Into<String>) -> Self {
+        LoadError {
+            file: file.to_string(),
+            source: String::new(),
+            problems: vec![Diagnostic::new("", message).help(help)],
+        }
+    }
+}
+
+/// At most this many problems are printed; the rest are counted.
+const MAX_SHOWN: usize = 20;
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.problems.iter().take(MAX_SHOWN).enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            let place = if d.path.is_empty() { String::new() } else { format!("{}: ", d.path) };
+            writeln!(f, "error: {place}{}", d.message)?;
+            match d.location {
+                Some((line, col)) => writeln!(f, "  --> {}:{line}:{col}", self.file)?,
+                None => writeln!(f, "  --> {}", self.file)?,
+            }
+            if let Some((line, col)) = d.location
+                && let Some(text) = self.source.lines().nth(line.saturating_sub(1))
+            {
+                let num = line.to_string();
+                let pad = " ".repeat(num.len());
+                let shown: String = text.chars().take(160).collect();
+                writeln!(f, "{pad} |")?;
+                writeln!(f, "{num} | {shown}")?;
+                let caret = " ".repeat(col.saturating_sub(1).min(shown.chars().count()));
+                writeln!(f, "{pad} | {caret}^")?;
+            }
+            if let Some(help) = &d.help {
+                writeln!(f, "  = help: {help}")?;
+            }
+        }
+        if self.problems.len() > MAX_SHOWN {
+            writeln!(f, "\n... and {} more problems", self.problems.len() - MAX_SHOWN)?;
+        }
+        let n = self.problems.len();
+        write!(f, "{} problem{} in {}; nothing was written", n, if n == 1 { "" } else { "s" }, self.file)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// The known name closest to `wrong`, if one is close enough to be a likely typo.
+pub fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(wrong, k), k))
+        .filter(|(d, k)| *d <= (k.len().max(wrong.len()) / 3).max(1) && *d < k.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// "did you mean `x`?" for the closest known name, or a list of what is allowed.
+pub fn suggest(wrong: &str, known: &[&str], what: &str) -> String {
+    match closest(wrong, known.iter().copied()) {
+        Some(k) => format!("did you mean `{k}`?"),
+        None if known.is_empty() => format!("no {what} is defined"),
+        None if known.len() <= 12 => {
+            let list: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+            format!("the known {what}s are {}", list.join(", "))
+        }
+        None => format!("it must name one of the {} {what}s in the file", known.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(closest("wieght", ["weight", "when", "id"]), Some("weight"));
+        assert_eq!(closest("arsm", ["arms", "summit"]), Some("arms"));
+        assert_eq!(closest("zzzzzz", ["arms", "summit"]), None);
+        assert_eq!(suggest("x", &["arms", "summit"], "node"), "the known nodes are `arms`, `summit`");
+    }
+
+    #[test]
+    fn renders_snippet_with_caret() {
+        let err = LoadError {
+            file: "s.yaml".into(),
+            source: "a: 1\nnext: arsm\n".into(),
+            problems: vec![Diagnostic {
+                path: "next".into(),
+                location: Some((2, 7)),
+                message: "no node named `arsm`".into(),
+                help: Some("did you mean `arms`?".into()),
+            }],
+        };
+        let text = err.to_string();
+        assert!(text.contains("error: next: no node named `arsm`"), "{text}");
+        assert!(text.contains("  --> s.yaml:2:7"), "{text}");
+        assert!(text.contains("2 | next: arsm\n  |       ^"), "{text}");
+        assert!(text.contains("= help: did you mean `arms`?"), "{text}");
+    }
+}

@@ -1,0 +1,192 @@
+//! Scenario files: the serde model, loading, validation into a compiled form, and the
+//! condition language.
+//!
+//! [`load_file`] and [`load_str`] are the entry points. What they return, [`Scenario`],
+//! is what the engine sees: plain vectors and indexes, with every id resolved and every
+//! condition parsed, so the walk never touches a string or a hash map.
+
+pub mod bundled;
+mod compile;
+pub mod condition;
+pub mod diagnostic;
+pub mod locate;
+pub mod model;
+
+use std::path::Path;
+
+pub use condition::Cond;
+pub use diagnostic::{Diagnostic, LoadError};
+
+/// Scenario files larger than this are refused before parsing (see README, "Limits").
+pub const MAX_SCENARIO_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The notice used when a file does not write its own.
+pub const DEFAULT_NOTICE: &str = "Illustrative scenario with invented weights, for discussion only. Not a forecast.";
+
+/// A compiled, validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The file as the user named it (or `bundled:NAME`).
+    pub file: String,
+    /// The file name without folders, as recorded in the manifest.
+    pub file_name: String,
+    /// The file name without folders and extension: the default output folder's name.
+    pub stem: String,
+    /// SHA-256 of the file's bytes, in lowercase hex.
+    pub sha256: String,
+    pub title: String,
+    /// Printed and recorded with every result.
+    pub notice: String,
+    pub description: Option<String>,
+    pub sources: Vec<String>,
+    /// A walk that takes this many steps without ending stops with outcome `(step limit)`.
+    pub max_steps: u32,
+    pub indicators: Vec<Indicator>,
+    pub nodes: Vec<Node>,
+    /// All branches of all nodes, node by node in file order.
+    pub branches: Vec<Branch>,
+    /// Outcome labels: explicit `outcome`s in file order, then implicit `node.branch`
+    /// labels of ending branches, then `(step limit)` last.
+    pub outcomes: Vec<String>,
+    /// Which outcome labels an author wrote (as opposed to implicit or step limit).
+    pub explicit_outcomes: Vec<bool>,
+    pub start: u32,
+    /// Problems that do not stop a run (unreachable nodes, ...).
+    pub warnings: Vec<String>,
+}
+
+impl Scenario {
+    /// The index of the `(step limit)` outcome.
+    pub fn step_limit_outcome(&self) -> u32 {
+        (self.outcomes.len() - 1) as u32
+    }
+
+    /// The branches of node `n`.
+    pub fn node_branches(&self, n: u32) -> &[Branch] {
+        let node = &self.nodes[n as usize];
+        &self.branches[node.first_branch as usize..(node.first_branch + node.n_branches) as usize]
+    }
+}
+
+/// A numeric quantity that the walk accumulates.
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub name: String,
+    pub start: f64,
+    /// Lower clamp (`-inf` when none).
+    pub min: f64,
+    /// Upper clamp (`+inf` when none).
+    pub max: f64,
+    pub unit: Option<String>,
+    pub description: Option<String>,
+    /// Whether any effect adds a random draw to it.
+    pub random: bool,
+}
+
+/// A chance node.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: String,
+    pub question: Option<String>,
+    pub description: Option<String>,
+    pub first_branch: u32,
+    pub n_branches: u32,
+    /// Key of this node's random draws, derived from its id (DESIGN.md section 2).
+    pub draw_key: u64,
+    /// Whether any branch has `weight_if` (else `cumulative` holds the fixed weights).
+    pub conditional: bool,
+    /// Running sums of the base weights, for nodes without conditions.
+    pub cumulative: Vec<f64>,
+}
+
+/// One branch of a node.
+#[derive(Debug, Clone)]
+pub struct Branch {
+    pub node: u32,
+    pub id: String,
+    /// `node.branch`, as used in paths and CSV files.
+    pub full_id: String,
+    pub label: Option<String>,
+    pub note: Option<String>,
+    pub weight: f64,
+    pub weight_if: Vec<WeightIf>,
+    pub effects: Vec<Effect>,
+    /// The outcome label this branch sets, if any.
+    pub outcome: Option<u32>,
+    pub next: Option<u32>,
+    /// For a branch that ends the walk: the run's outcome when none was set on the way.
+    pub end_outcome: Option<u32>,
+}
+
+/// A conditional weight: the first entry whose condition holds replaces the weight.
+#[derive(Debug, Clone)]
+pub struct WeightIf {
+    pub when: Cond,
+    /// The condition as written, for `tree` and messages.
+    pub text: String,
+    pub weight: f64,
+}
+
+/// What a branch does to one indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Effect {
+    pub indicator: u32,
+    pub kind: EffectKind,
+}
+
+/// How an effect changes its indicator.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum EffectKind {
+    Add(f64),
+    Set(f64),
+    Uniform { lo: f64, hi: f64 },
+    Triangular { lo: f64, mode: f64, hi: f64 },
+    Normal { mean: f64, sd: f64 },
+}
+
+impl EffectKind {
+    /// Whether applying it draws a random number.
+    pub fn is_random(&self) -> bool {
+        !matches!(self, EffectKind::Add(_) | EffectKind::Set(_))
+    }
+}
+
+/// Loads and validates a scenario file.
+pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
+    let shown = path.display().to_string();
+    let whole = |msg: String, help: &str| LoadError::whole_file(&shown, msg, help);
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            whole("no such file".into(), "check the path, or run `whatif list` for the bundled scenarios")
+        }
+        _ => whole(format!("cannot read the file: {e}"), "check the path and its permissions"),
+    })?;
+    if meta.is_dir() {
+        return Err(whole("this is a folder, not a scenario file".into(), "name a .yaml file inside it"));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES {
+        return Err(whole(
+            format!("the file is {} bytes; scenario files are limited to {MAX_SCENARIO_BYTES} bytes", meta.len()),
+            "split the scenario, or check that this is the file you meant",
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| whole(format!("cannot read the file: {e}"), "check the path and its permissions"))?;
+    let src = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        whole(format!("the file is not UTF-8 text (invalid byte at offset {at})"), "save the file as UTF-8")
+    })?;
+    load_str(&shown, &src)
+}
+
+/// Loads and validates scenario text; `file` names it in messages and the manifest.
+pub fn load_str(file: &str, src: &str) -> Result<Scenario, LoadError> {
+    if src.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(LoadError::whole_file(
+            file,
+            format!("the text is {} bytes; scenario files are limited to {MAX_SCENARIO_BYTES} bytes", src.len()),
+            "split the scenario",
+        ));
+    }
+    compile::compile(file, src)
+}
