@@ -29,10 +29,10 @@ mod tests {
         // Worked by hand: k = 50, n = 100 gives 0.5 +- 0.0961 (centre stays 0.5).
         let (lo, hi) = wilson(50, 100);
         assert!((lo - 0.403_831).abs() < 1e-6 && (hi - 0.596_169).abs() < 1e-6, "{lo} {hi}");
-        // k = 0 keeps a positive upper bound: z^2 / (n + z^2) = 0.036992 for n = 100.
+        // k = 0 keeps a positive upper bound: z^2 / (n + z^2) = 0.0369935 for n = 100.
         let (lo, hi) = wilson(0, 100);
         assert_eq!(lo, 0.0);
-        assert!((hi - 0.036_992).abs() < 1e-6, "{hi}");
+        assert!((hi - 0.036_993_5).abs() < 1e-6, "{hi}");
         assert_eq!(wilson(0, 0), (0.0, 1.0));
     }
 }
