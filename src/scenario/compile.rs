@@ -6,7 +6,6 @@
 
 use super::condition::{self, Names};
 use super::diagnostic::{Diagnostic, LoadError, suggest};
-use super::locate::locate;
 use super::model::{RawBranch, RawEffect, RawScenario};
 use super::{Branch, DEFAULT_NOTICE, Effect, EffectKind, Indicator, Node, Scenario, WeightIf};
 use crate::engine::rng::node_draw_key;
@@ -60,6 +59,10 @@ pub(super) fn compile(file: &str, src: &str) -> Result<Scenario, LoadError> {
         Err(e) => {
             let mut d = Diagnostic::new(e.path.clone(), e.message.clone());
             d.location = e.location;
+            if e.location.is_none_or(|(line, _)| line > src.lines().count()) && !e.path.is_empty() {
+                // Past the end of the file: show where the unfinished value starts instead.
+                d.locate_in(src);
+            }
             d.help = parse_help(&e.path, &e.message);
             return Err(fail(vec![d]));
         }
@@ -69,7 +72,7 @@ pub(super) fn compile(file: &str, src: &str) -> Result<Scenario, LoadError> {
     if !c.problems.is_empty() {
         for d in &mut c.problems {
             if d.location.is_none() && !d.path.is_empty() {
-                d.location = locate(src, &d.path);
+                d.locate_in(src);
             }
         }
         return Err(fail(c.problems));
@@ -83,20 +86,22 @@ pub(super) fn compile(file: &str, src: &str) -> Result<Scenario, LoadError> {
 fn parse_help(path: &str, message: &str) -> Option<String> {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let wrong = rest.split('`').next().unwrap_or("");
-        let last = path.rsplit('.').next().unwrap_or("");
-        let depth = path.matches('.').count();
-        let known: &[&str] = if path.is_empty() {
+        // The path ends with the unknown key itself; its parent says which keys are allowed.
+        let parent = path.strip_suffix(wrong).map_or(path, |p| p.trim_end_matches('.'));
+        let last = parent.rsplit('.').next().unwrap_or("");
+        let depth = parent.matches('.').count();
+        let known: &[&str] = if path.contains(".effects.") {
+            super::model::EFFECT_KINDS
+        } else if parent.is_empty() {
             TOP_KEYS
-        } else if path.starts_with("indicators.") && depth == 1 {
+        } else if parent.starts_with("indicators.") && depth == 1 {
             INDICATOR_KEYS
-        } else if path.contains("weight_if[") && last.starts_with("weight_if[") {
+        } else if last.starts_with("weight_if[") {
             WEIGHT_IF_KEYS
-        } else if path.starts_with("nodes.") && depth == 1 {
+        } else if parent.starts_with("nodes.") && depth == 1 {
             NODE_KEYS
         } else if last.starts_with("branches[") {
             BRANCH_KEYS
-        } else if path.contains(".effects.") {
-            super::model::EFFECT_KINDS
         } else {
             return None;
         };
@@ -111,13 +116,19 @@ fn parse_help(path: &str, message: &str) -> Option<String> {
     if message.contains("invalid type") {
         return Some("check the value's type: numbers unquoted, text quoted if it looks like a number".into());
     }
+    if message.contains("end of stream") {
+        return Some("a quote or bracket is opened but never closed; look at the value named above".into());
+    }
+    if message.contains("cannot start any token") {
+        return Some("indent with spaces, not tabs, and quote text that starts with `@`, `` ` ``, `%` or `|`".into());
+    }
     if message.contains("mapping values are not allowed") {
         return Some("text that contains `: ` must be quoted, e.g. `question: \"Who acts: A or B?\"`".into());
     }
     if message.contains("did not find expected") || message.contains("could not find expected") {
         return Some("check the indentation and the brackets or quotes near this place".into());
     }
-    if message.contains("recursion limit") {
+    if message.contains("recursion limit") || message.contains("levels deep") {
         return Some("the file nests too deeply; scenario files need only a few levels".into());
     }
     None
@@ -509,15 +520,10 @@ impl Compiler {
             match condition::parse(text, lookup) {
                 Ok(cond) => weight_if.push(WeightIf { when: cond, text: text.to_string(), weight: w }),
                 Err(e) => {
-                    let mut d = Diagnostic::new(
-                        format!("{wpath}.when"),
-                        format!(
-                            "in condition at character {}: {}\n    {}",
-                            e.pos + 1,
-                            e.message,
-                            e.pointer(text).replace('\n', "\n    ")
-                        ),
-                    );
+                    let message = format!("in condition at character {}: {}", e.pos + 1, e.message);
+                    let mut d = Diagnostic::new(format!("{wpath}.when"), message);
+                    d.offset = Some(e.pos);
+                    d.detail = Some(e.pointer(text));
                     d.help = e.help;
                     self.problems.push(d);
                 }

@@ -17,12 +17,35 @@ pub struct Diagnostic {
     pub message: String,
     /// What would fix it.
     pub help: Option<String>,
+    /// For errors inside a value (a condition): the character offset within the value.
+    pub offset: Option<usize>,
+    /// Extra lines shown when the source line cannot be (e.g. the condition with a
+    /// caret under the error).
+    pub detail: Option<String>,
 }
 
 impl Diagnostic {
     /// A problem at `path` with no fix to suggest yet.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { path: path.into(), location: None, message: message.into(), help: None }
+        Diagnostic {
+            path: path.into(),
+            location: None,
+            message: message.into(),
+            help: None,
+            offset: None,
+            detail: None,
+        }
+    }
+
+    /// Finds the line and column of `path` in the source; with an `offset`, moves the
+    /// column to that character inside the value (past an opening quote).
+    pub fn locate_in(&mut self, src: &str) {
+        self.location = super::locate::locate(src, &self.path).map(|(line, col)| {
+            let Some(offset) = self.offset else { return (line, col) };
+            let text = src.lines().nth(line - 1).unwrap_or("");
+            let quote = matches!(text.chars().nth(col - 1), Some('"' | '\''));
+            (line, col + offset + usize::from(quote))
+        });
     }
 
     /// Adds what would fix it.
@@ -69,9 +92,16 @@ impl fmt::Display for LoadError {
                 Some((line, col)) => writeln!(f, "  --> {}:{line}:{col}", self.file)?,
                 None => writeln!(f, "  --> {}", self.file)?,
             }
-            if let Some((line, col)) = d.location
-                && let Some(text) = self.source.lines().nth(line.saturating_sub(1))
+            let snippet =
+                d.location.and_then(|(line, col)| Some((line, col, self.source.lines().nth(line.checked_sub(1)?)?)));
+            if snippet.is_none()
+                && let Some(detail) = &d.detail
             {
+                for l in detail.lines() {
+                    writeln!(f, "    {l}")?;
+                }
+            }
+            if let Some((line, col, text)) = snippet {
                 let num = line.to_string();
                 let pad = " ".repeat(num.len());
                 let shown: String = text.chars().take(160).collect();
@@ -99,7 +129,7 @@ pub fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Opt
     known
         .into_iter()
         .map(|k| (strsim::damerau_levenshtein(wrong, k), k))
-        .filter(|(d, k)| *d <= (k.len().max(wrong.len()) / 3).max(1) && *d < k.len())
+        .filter(|(d, k)| *d <= (k.len().max(wrong.len()) + 2) / 3 && *d < k.len())
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }
@@ -135,10 +165,8 @@ mod tests {
             file: "s.yaml".into(),
             source: "a: 1\nnext: arsm\n".into(),
             problems: vec![Diagnostic {
-                path: "next".into(),
                 location: Some((2, 7)),
-                message: "no node named `arsm`".into(),
-                help: Some("did you mean `arms`?".into()),
+                ..Diagnostic::new("next", "no node named `arsm`").help("did you mean `arms`?")
             }],
         };
         let text = err.to_string();
