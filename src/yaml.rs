@@ -86,10 +86,10 @@ pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
             message.truncate(cut);
         }
         // serde_yaml starts with the path when it knows one; we print the path ourselves.
-        if let Some((head, rest)) = message.split_once(": ") {
-            if !head.contains(' ') {
-                message = rest.to_string();
-            }
+        if let Some((head, rest)) = message.split_once(": ")
+            && !head.contains(' ')
+        {
+            message = rest.to_string();
         }
         YamlError { message: tidy(&message), path: clean_path(&path), location }
     })

@@ -219,7 +219,7 @@ fn wrong_shapes_are_refused() {
         &["`Summit` is not a valid node id"],
     );
     message(&edit("start: 1, min: 0", "start: 7, min: 0"), &["start 7 is outside the clamp [0, 5]"]);
-    message(&edit("nodes:\n", "nodes: []\n").split("  summit:").next().unwrap(), &["invalid type"]);
+    message(edit("nodes:\n", "nodes: []\n").split("  summit:").next().unwrap(), &["invalid type"]);
 }
 
 #[test]

@@ -129,7 +129,7 @@ pub fn closest<'a>(wrong: &str, known: impl IntoIterator<Item = &'a str>) -> Opt
     known
         .into_iter()
         .map(|k| (strsim::damerau_levenshtein(wrong, k), k))
-        .filter(|(d, k)| *d <= (k.len().max(wrong.len()) + 2) / 3 && *d < k.len())
+        .filter(|(d, k)| *d <= k.len().max(wrong.len()).div_ceil(3) && *d < k.len())
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
 }

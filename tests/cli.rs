@@ -1,0 +1,280 @@
+//! Integration tests that run the real binary.
+
+mod common;
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::Path;
+
+fn whatif() -> Command {
+    Command::cargo_bin("whatif").unwrap()
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+const TABLES: [&str; 5] = ["outcomes.csv", "branches.csv", "paths.csv", "indicators.csv", "manifest.csv"];
+
+#[test]
+fn run_with_no_scenario_runs_the_bundled_article_scenario() {
+    let out = tempfile::tempdir().unwrap();
+    let assert = whatif().args(["run", "--runs", "2000", "--out"]).arg(out.path()).assert().success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("Putin's visit to North Korea (illustrative)"), "{stdout}");
+    assert!(stdout.contains("NOTICE:") && stdout.contains("Not a forecast."), "{stdout}");
+    assert!(stdout.contains("95% interval") && stdout.contains("regional_tension"), "{stdout}");
+    for t in TABLES {
+        assert!(out.path().join(t).exists(), "{t} missing");
+    }
+    assert!(!out.path().join("runs.csv").exists());
+    let manifest = read(out.path(), "manifest.csv");
+    assert!(manifest.contains("notice,Illustrative teaching scenario."), "{manifest}");
+    assert!(manifest.contains("seed,42\r\n") && manifest.contains("runs,2000\r\n"), "{manifest}");
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let out = tempfile::tempdir().unwrap();
+    whatif()
+        .args(["run", "--runs", "100", "--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+}
+
+#[test]
+fn output_bytes_do_not_depend_on_the_thread_count() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let scenario = common::fixture("golden.yaml");
+    for (dir, threads) in [(&a, "1"), (&b, "2")] {
+        whatif()
+            .args(["run", "--runs", "30000", "--per-run", "--quiet", "--threads", threads, "--out"])
+            .arg(dir.path())
+            .arg(&scenario)
+            .assert()
+            .success();
+    }
+    for t in TABLES.iter().chain(&["runs.csv"]) {
+        assert_eq!(read(a.path(), t), read(b.path(), t), "{t} differs between 1 and 2 threads");
+    }
+}
+
+#[test]
+fn the_first_runs_of_a_longer_run_are_the_shorter_run() {
+    let (short, long) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let scenario = common::fixture("golden.yaml");
+    for (dir, runs) in [(&short, "1000"), (&long, "3000")] {
+        whatif()
+            .args(["run", "--per-run", "--quiet", "--runs", runs, "--out"])
+            .arg(dir.path())
+            .arg(&scenario)
+            .assert()
+            .success();
+    }
+    let short_rows: Vec<String> = read(short.path(), "runs.csv").lines().map(String::from).collect();
+    let long_rows: Vec<String> = read(long.path(), "runs.csv").lines().map(String::from).collect();
+    assert_eq!(short_rows.len(), 1001);
+    assert_eq!(long_rows.len(), 3001);
+    assert_eq!(short_rows[..], long_rows[..1001]);
+}
+
+#[test]
+fn draws_are_keyed_by_node_so_editing_one_node_keeps_other_runs() {
+    // Changing a weight at `close` must not change any run that never reaches `close`.
+    let src = fs::read_to_string(common::fixture("golden.yaml")).unwrap();
+    let edited = src
+        .replace("      - { id: a, weight: 1, outcome: Closed A }", "      - { id: a, weight: 7, outcome: Closed A }");
+    assert_ne!(src, edited);
+    let dir = tempfile::tempdir().unwrap();
+    let (fa, fb) = (dir.path().join("a.yaml"), dir.path().join("b.yaml"));
+    fs::write(&fa, &src).unwrap();
+    fs::write(&fb, &edited).unwrap();
+    for f in [&fa, &fb] {
+        whatif()
+            .args(["run", "--per-run", "--quiet", "--runs", "4000", "--out"])
+            .arg(dir.path().join(f.file_stem().unwrap()))
+            .arg(f)
+            .assert()
+            .success();
+    }
+    let rows =
+        |name: &str| -> Vec<String> { read(&dir.path().join(name), "runs.csv").lines().map(String::from).collect() };
+    let (ra, rb) = (rows("a"), rows("b"));
+    let (mut kept, mut changed) = (0, 0);
+    for (x, y) in ra.iter().zip(&rb).skip(1) {
+        if x.contains("close.") {
+            changed += usize::from(x != y);
+        } else {
+            assert_eq!(x, y, "a run that never visits `close` changed");
+            kept += 1;
+        }
+    }
+    assert!(kept > 1000 && changed > 100, "kept {kept}, changed {changed}");
+}
+
+#[test]
+fn golden_files_pin_the_output_bytes() {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/golden");
+    let out = tempfile::tempdir().unwrap();
+    whatif()
+        .args(["run", "--runs", "5000", "--seed", "7", "--per-run", "--max-paths", "20", "--quiet", "--out"])
+        .arg(out.path())
+        .arg(common::fixture("golden.yaml"))
+        .assert()
+        .success();
+    if std::env::var_os("WHATIF_UPDATE_GOLDEN").is_some() {
+        fs::create_dir_all(&golden).unwrap();
+        for t in TABLES.iter().chain(&["runs.csv"]) {
+            fs::copy(out.path().join(t), golden.join(t)).unwrap();
+        }
+    }
+    for t in TABLES.iter().chain(&["runs.csv"]) {
+        assert_eq!(
+            read(out.path(), t),
+            read(&golden, t),
+            "{t} differs from tests/golden/golden/{t}: a change of output for a fixed seed is a breaking \
+             change (note it in CHANGELOG.md, then regenerate with WHATIF_UPDATE_GOLDEN=1 cargo test)"
+        );
+    }
+}
+
+#[test]
+fn committed_results_of_the_bundled_scenario_are_fresh() {
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("output/putin_north_korea_visit");
+    let out = tempfile::tempdir().unwrap();
+    whatif().args(["run", "--quiet", "--out"]).arg(out.path()).assert().success();
+    for t in TABLES {
+        assert_eq!(
+            read(out.path(), t),
+            read(&committed, t),
+            "output/putin_north_korea_visit/{t} is stale: run `cargo run --release -- run` and commit the result"
+        );
+    }
+}
+
+#[test]
+fn an_invalid_scenario_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    fs::write(&bad, "whatif: 1\ntitle: t\nillustrative: true\nstart: a\nnodes:\n  a:\n    branches:\n      - { id: x, weight: 1, next: b }\n").unwrap();
+    let out = dir.path().join("out");
+    whatif()
+        .args(["run", "--out"])
+        .arg(&out)
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicates::str::contains("nodes.a.branches[0].next: no node named `b`"))
+        .stderr(predicates::str::contains("bad.yaml:8:"));
+    assert!(!out.exists(), "nothing may be written for an invalid scenario");
+}
+
+#[test]
+fn all_zero_weights_at_run_time_exit_2_with_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("zero.yaml");
+    fs::write(
+        &f,
+        "whatif: 1\ntitle: t\nillustrative: true\nstart: a\nnodes:\n  a:\n    branches:\n      - { id: x, weight: 1, next: b }\n  \
+         b:\n    branches:\n      - id: y\n        weight: 1\n        weight_if: [{ when: took(a.x), weight: 0 }]\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    whatif()
+        .args(["run", "--out"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("run 0: at visit 1 of node `b` every branch weight is 0"))
+        .stderr(predicates::str::contains("path that led there: a.x"));
+    assert!(fs::read_dir(&out).map_or(true, |mut d| d.next().is_none()), "no result files may be left");
+}
+
+#[test]
+fn check_summarises_valid_files_and_refuses_invalid_ones() {
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut cmd = whatif();
+    cmd.arg("check");
+    for f in fs::read_dir(&scenarios).unwrap() {
+        cmd.arg(f.unwrap().path());
+    }
+    let out = cmd.assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.matches(": ok\n").count(), 3, "{text}");
+    assert!(text.contains("10 nodes, 33 branches") && text.contains("5 indicators, 5 outcomes"), "{text}");
+    assert!(text.contains("NOTICE:"), "{text}");
+
+    whatif().args(["check", "no/such/file.yaml"]).assert().code(2).stderr(predicates::str::contains("no such file"));
+    whatif().args(["check"]).arg(&scenarios).assert().code(2).stderr(predicates::str::contains("a folder"));
+}
+
+#[test]
+fn bad_arguments_exit_2_before_anything_is_written() {
+    for args in [
+        &["run", "--runs", "0"][..],
+        &["run", "--runs", "-5"],
+        &["run", "--runs", "many"],
+        &["run", "--seed", "abc"],
+        &["run", "--seed", "-1"],
+        &["run", "--threads", "0"],
+        &["run", "--max-paths", "x"],
+        &["frobnicate"],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        whatif().current_dir(dir.path()).args(args).assert().code(2);
+        assert!(!dir.path().join("output").exists(), "{args:?} wrote output");
+    }
+}
+
+#[test]
+fn random_seed_is_recorded_and_repeatable() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let out = whatif()
+        .args(["run", "--runs", "500", "--seed", "random", "--out"])
+        .arg(a.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let stdout = String::from_utf8(out).unwrap();
+    assert!(stdout.contains("was drawn at random; repeat with --seed"), "{stdout}");
+    let manifest = read(a.path(), "manifest.csv");
+    let seed = manifest.lines().find_map(|l| l.strip_prefix("seed,")).unwrap().to_string();
+    whatif().args(["run", "--runs", "500", "--quiet", "--seed", &seed, "--out"]).arg(b.path()).assert().success();
+    assert_eq!(read(a.path(), "outcomes.csv"), read(b.path(), "outcomes.csv"));
+}
+
+#[test]
+fn an_unwritable_out_folder_exits_1_naming_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plain-file");
+    fs::write(&file, "x").unwrap();
+    whatif()
+        .args(["run", "--runs", "10", "--out"])
+        .arg(file.join("sub"))
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("plain-file/sub"));
+}
+
+#[test]
+fn list_names_the_bundled_scenarios_and_run_accepts_a_name() {
+    whatif()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("putin_north_korea_visit_sanctions_tighten"));
+    let out = tempfile::tempdir().unwrap();
+    whatif()
+        .current_dir(out.path())
+        .args(["run", "putin_north_korea_visit_limited_cooperation", "--runs", "100", "--quiet"])
+        .assert()
+        .success();
+    assert!(out.path().join("output/putin_north_korea_visit_limited_cooperation/outcomes.csv").exists());
+}
