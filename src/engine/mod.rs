@@ -1,6 +1,7 @@
 //! The simulation engine: random streams, the walk, per-chunk tallies and their ordered
 //! merge.
 
+pub mod exact;
 pub mod paths;
 pub mod rng;
 pub mod simulate;

@@ -648,7 +648,7 @@ impl Compiler {
 
     /// Loops with no way out (errors) and unreachable nodes (warnings).
     fn graph_checks(&mut self, sc: &Scenario) {
-        let possible = |b: &Branch| b.weight > 0.0 || b.weight_if.iter().any(|w| w.weight > 0.0);
+        let possible = Branch::possible;
         let n = sc.nodes.len();
         let mut can_end = vec![false; n];
         loop {

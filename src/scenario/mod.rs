@@ -118,6 +118,13 @@ pub struct Branch {
     pub end_outcome: Option<u32>,
 }
 
+impl Branch {
+    /// Whether the branch can ever be chosen (some weight, base or conditional, is positive).
+    pub fn possible(&self) -> bool {
+        self.weight > 0.0 || self.weight_if.iter().any(|w| w.weight > 0.0)
+    }
+}
+
 /// A conditional weight: the first entry whose condition holds replaces the weight.
 #[derive(Debug, Clone)]
 pub struct WeightIf {

@@ -1,0 +1,530 @@
+//! Exact analysis: the probabilities the simulation estimates, computed by enumeration.
+//!
+//! Conditions make weights depend on the walk so far, so the analysis enumerates walk
+//! *states*: the current node plus exactly the parts of history that conditions can
+//! observe (`took` bits that some condition reads, visit counts that some condition
+//! reads, saturated above the largest literal they are compared with, and the values of
+//! indicators that conditions read or that a clamp may bind), plus the outcome label set
+//! so far. Equal states are merged, so wide or long scenarios stay tractable.
+//!
+//! Probability mass moves one step at a time (layer `k` holds the states after `k`
+//! steps). Mass that ends a walk is added to its outcome; mass still walking after
+//! `max_steps` layers is the `(step limit)` outcome; the enumeration stops early once
+//! the mass still walking is below [`RESIDUAL_TARGET`], which is reported as the residual.
+//!
+//! Indicators that no condition reads and no clamp touches are not part of the state:
+//! their expected final values follow by linearity, carried along with the mass as
+//! `E[value; state]` (adds, `set`, and the means of random draws are all linear).
+//!
+//! Where a condition reads an indicator that receives a random draw, no exact figure is
+//! possible and [`analyse`] says why. A budget of state expansions (deterministic, so the
+//! same file gives the same columns on every machine) and a time limit (a safety net)
+//! bound the work.
+
+use crate::scenario::condition::{Cond, Operand, Read};
+use crate::scenario::{EffectKind, Scenario};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// The enumeration stops when less probability mass than this is still walking.
+pub const RESIDUAL_TARGET: f64 = 1e-12;
+
+/// Limits on the work of an exact analysis.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// State expansions, summed over all passes.
+    pub max_states: u64,
+    /// Wall-clock limit (a safety net; the state budget is what normally applies).
+    pub max_time: Duration,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget { max_states: 2_000_000, max_time: Duration::from_secs(60) }
+    }
+}
+
+/// Exact figures for a scenario.
+#[derive(Debug, Clone)]
+pub struct Exact {
+    /// Probability of each outcome (index as in `Scenario::outcomes`).
+    pub outcome: Vec<f64>,
+    /// Expected number of times each branch is taken in a run.
+    pub times_taken: Vec<f64>,
+    /// Probability that a run takes each branch at least once.
+    pub share_of_runs: Vec<f64>,
+    /// Expected final value of each indicator, where it can be computed exactly.
+    pub indicator_mean: Vec<Option<f64>>,
+    /// Why some indicator means are missing.
+    pub notes: Vec<String>,
+    /// Probability mass still walking when the enumeration stopped (not assigned).
+    pub residual: f64,
+    /// State expansions used.
+    pub states: u64,
+    pub elapsed: Duration,
+}
+
+/// What the state must carry, worked out once per scenario.
+struct Plan {
+    /// Per branch: its bit in the state's `took` words, if some condition reads it.
+    took_bit: Vec<Option<u32>>,
+    took_words: usize,
+    /// Per node: (slot, saturation cap) of its visit count, if some condition reads it.
+    visit_slot: Vec<Option<(usize, u32)>>,
+    visit_slots: usize,
+    /// Per indicator: its slot among exactly tracked values.
+    tracked: Vec<Option<usize>>,
+    tracked_slots: usize,
+    /// Per indicator: its slot among linear expectation sums.
+    linear: Vec<Option<usize>>,
+    linear_slots: usize,
+    notes: Vec<String>,
+    /// Per node: whether it lies on a cycle (can be visited more than once).
+    on_cycle: Vec<bool>,
+}
+
+const NO_OUTCOME: u64 = u32::MAX as u64;
+
+fn for_each_cmp_visits(c: &Cond, f: &mut impl FnMut(u32, Option<f64>)) {
+    match c {
+        Cond::Const(_) | Cond::Took(_) => {}
+        Cond::Not(a) => for_each_cmp_visits(a, f),
+        Cond::And(a, b) | Cond::Or(a, b) => {
+            for_each_cmp_visits(a, f);
+            for_each_cmp_visits(b, f);
+        }
+        Cond::Cmp(_, a, b) => {
+            for (x, y) in [(a, b), (b, a)] {
+                if let Operand::Visits(n) = x {
+                    f(*n, if let Operand::Num(v) = y { Some(*v) } else { None });
+                }
+            }
+        }
+    }
+}
+
+fn plan(sc: &Scenario) -> Result<Plan, String> {
+    let mut took_bit = vec![None; sc.branches.len()];
+    let mut caps: Vec<Option<u32>> = vec![None; sc.nodes.len()];
+    let mut read_ind = vec![false; sc.indicators.len()];
+    let mut took_n = 0u32;
+    for b in &sc.branches {
+        for w in &b.weight_if {
+            w.when.for_each_read(&mut |r| match *r {
+                Read::Took(t) => {
+                    if took_bit[t as usize].is_none() {
+                        took_bit[t as usize] = Some(took_n);
+                        took_n += 1;
+                    }
+                }
+                Read::Visits(_) => {}
+                Read::Indicator(i) => read_ind[i as usize] = true,
+            });
+            for_each_cmp_visits(&w.when, &mut |n, lit| {
+                // Visits above every literal they are compared with behave alike.
+                let cap = match lit {
+                    Some(x) if x.is_finite() && x < 1e9 => (x.max(0.0).ceil() as u32).saturating_add(1),
+                    _ => u32::MAX,
+                };
+                let slot = &mut caps[n as usize];
+                *slot = Some(slot.map_or(cap, |c| c.max(cap)));
+            });
+        }
+    }
+    for (i, ind) in sc.indicators.iter().enumerate() {
+        if read_ind[i] && ind.random {
+            return Err(format!(
+                "a condition reads indicator `{}`, which receives a random draw, so branch probabilities \
+                 depend on continuous values",
+                ind.name
+            ));
+        }
+    }
+    let has_effects = |i: usize| sc.branches.iter().any(|b| b.effects.iter().any(|e| e.indicator as usize == i));
+    let mut tracked = vec![None; sc.indicators.len()];
+    let mut linear = vec![None; sc.indicators.len()];
+    let (mut nt, mut nl) = (0, 0);
+    let mut notes = Vec::new();
+    for (i, ind) in sc.indicators.iter().enumerate() {
+        let clamped = ind.min.is_finite() || ind.max.is_finite();
+        if read_ind[i] || (clamped && !ind.random && has_effects(i)) {
+            tracked[i] = Some(nt);
+            nt += 1;
+        } else if clamped && ind.random {
+            notes.push(format!(
+                "the exact mean of `{}` is not computed: it receives random draws and has a clamp, which makes \
+                 its mean non-linear",
+                ind.name
+            ));
+        } else {
+            linear[i] = Some(nl);
+            nl += 1;
+        }
+    }
+    let mut visit_slot = vec![None; sc.nodes.len()];
+    let mut nv = 0;
+    for (n, cap) in caps.iter().enumerate() {
+        if let Some(cap) = cap {
+            visit_slot[n] = Some((nv, *cap));
+            nv += 1;
+        }
+    }
+    Ok(Plan {
+        took_bit,
+        took_words: (took_n as usize).div_ceil(64),
+        visit_slot,
+        visit_slots: nv,
+        tracked,
+        tracked_slots: nt,
+        linear,
+        linear_slots: nl,
+        notes,
+        on_cycle: on_cycle(sc),
+    })
+}
+
+/// Nodes that can be reached again from themselves through possible branches.
+fn on_cycle(sc: &Scenario) -> Vec<bool> {
+    let n = sc.nodes.len();
+    let succ: Vec<Vec<usize>> = (0..n)
+        .map(|i| {
+            sc.node_branches(i as u32)
+                .iter()
+                .filter(|b| b.possible())
+                .filter_map(|b| b.next.map(|m| m as usize))
+                .collect()
+        })
+        .collect();
+    (0..n)
+        .map(|i| {
+            let mut seen = vec![false; n];
+            let mut stack = succ[i].clone();
+            while let Some(j) = stack.pop() {
+                if j == i {
+                    return true;
+                }
+                if !std::mem::replace(&mut seen[j], true) {
+                    stack.extend(&succ[j]);
+                }
+            }
+            false
+        })
+        .collect()
+}
+
+/// Mass and linear expectation sums of one state.
+#[derive(Clone)]
+struct Mass {
+    p: f64,
+    sums: Vec<f64>,
+}
+
+/// What one enumeration pass accumulates.
+struct Pass {
+    outcome: Vec<f64>,
+    times: Vec<f64>,
+    flagged: f64,
+    ind_acc: Vec<f64>,
+    residual: f64,
+}
+
+struct Walk<'a> {
+    sc: &'a Scenario,
+    plan: &'a Plan,
+    budget: Budget,
+    started: Instant,
+    states: u64,
+    took: Vec<u64>,
+    visits: Vec<u32>,
+    values: Vec<f64>,
+}
+
+// Key layout: [node | last_outcome << 32, flag, took words..., visit slots..., tracked value bits...]
+const HEAD: usize = 2;
+
+impl Walk<'_> {
+    fn start_key(&self) -> Vec<u64> {
+        let p = self.plan;
+        let mut key = vec![0u64; HEAD + p.took_words + p.visit_slots + p.tracked_slots];
+        key[0] = u64::from(self.sc.start) | (NO_OUTCOME << 32);
+        for (i, slot) in p.tracked.iter().enumerate() {
+            if let Some(s) = slot {
+                key[HEAD + p.took_words + p.visit_slots + s] = self.sc.indicators[i].start.to_bits();
+            }
+        }
+        key
+    }
+
+    fn start_mass(&self) -> Mass {
+        let mut sums = vec![0.0; self.plan.linear_slots];
+        for (i, slot) in self.plan.linear.iter().enumerate() {
+            if let Some(s) = slot {
+                sums[*s] = self.sc.indicators[i].start;
+            }
+        }
+        Mass { p: 1.0, sums }
+    }
+
+    /// Loads a key into the scratch arrays that conditions read.
+    fn unpack(&mut self, key: &[u64]) {
+        let p = self.plan;
+        self.took.fill(0);
+        for (b, bit) in p.took_bit.iter().enumerate() {
+            if let Some(bit) = bit
+                && key[HEAD + (*bit / 64) as usize] >> (bit % 64) & 1 == 1
+            {
+                self.took[b / 64] |= 1 << (b % 64);
+            }
+        }
+        for (n, slot) in p.visit_slot.iter().enumerate() {
+            if let Some((s, _)) = slot {
+                self.visits[n] = key[HEAD + p.took_words + s] as u32;
+            }
+        }
+        for (i, slot) in p.tracked.iter().enumerate() {
+            if let Some(s) = slot {
+                self.values[i] = f64::from_bits(key[HEAD + p.took_words + p.visit_slots + s]);
+            }
+        }
+    }
+
+    fn check_budget(&mut self, n: usize) -> Result<(), String> {
+        self.states += n as u64;
+        if self.states > self.budget.max_states {
+            return Err(format!(
+                "gave up: the budget of {} walk states was used up (the scenario has too many distinct histories \
+                 that conditions can tell apart)",
+                self.budget.max_states
+            ));
+        }
+        if self.started.elapsed() > self.budget.max_time {
+            return Err(format!("gave up: the time limit of {} s was reached", self.budget.max_time.as_secs()));
+        }
+        Ok(())
+    }
+
+    /// One enumeration; with `flag`, also the probability that branch `flag` is taken.
+    fn pass(&mut self, flag: Option<u32>) -> Result<Pass, String> {
+        let sc = self.sc;
+        let p = self.plan;
+        let n_ind = sc.indicators.len();
+        let mut out = Pass {
+            outcome: vec![0.0; sc.outcomes.len()],
+            times: vec![0.0; sc.branches.len()],
+            flagged: 0.0,
+            ind_acc: vec![0.0; n_ind],
+            residual: 0.0,
+        };
+        let tracked_at = HEAD + p.took_words + p.visit_slots;
+        let mut layer: Vec<(Vec<u64>, Mass)> = vec![(self.start_key(), self.start_mass())];
+        let mut weights = Vec::new();
+        let finish = |out: &mut Pass, key: &[u64], m: &Mass| {
+            for (i, slot) in p.tracked.iter().enumerate() {
+                if let Some(s) = slot {
+                    out.ind_acc[i] += m.p * f64::from_bits(key[tracked_at + s]);
+                }
+            }
+            for (i, slot) in p.linear.iter().enumerate() {
+                if let Some(s) = slot {
+                    out.ind_acc[i] += m.sums[*s];
+                }
+            }
+            if key[1] == 1 {
+                out.flagged += m.p;
+            }
+        };
+        for _step in 0..sc.max_steps {
+            let live: f64 = layer.iter().map(|(_, m)| m.p).sum();
+            if layer.is_empty() || live < RESIDUAL_TARGET {
+                out.residual = live;
+                return Ok(out);
+            }
+            self.check_budget(layer.len())?;
+            let mut next: HashMap<Vec<u64>, Mass> = HashMap::new();
+            for (key, m) in &layer {
+                self.unpack(key);
+                let at = (key[0] & 0xffff_ffff) as usize;
+                let last = key[0] >> 32;
+                let node = &sc.nodes[at];
+                let mut visits_now = None;
+                if let Some((s, cap)) = p.visit_slot[at] {
+                    let v = (key[HEAD + p.took_words + s] as u32).saturating_add(1).min(cap);
+                    self.visits[at] = v;
+                    visits_now = Some((s, v));
+                }
+                let branches = sc.node_branches(at as u32);
+                weights.clear();
+                for b in branches {
+                    let w = b
+                        .weight_if
+                        .iter()
+                        .find(|w| w.when.eval(&self.took, &self.visits, &self.values))
+                        .map_or(b.weight, |w| w.weight);
+                    weights.push(w);
+                }
+                let total: f64 = weights.iter().sum();
+                if total.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+                    return Err(format!(
+                        "node `{}` can be reached in a state where every branch weight is 0 (the simulation stops \
+                         with an error there)",
+                        node.id
+                    ));
+                }
+                for (j, b) in branches.iter().enumerate() {
+                    if weights[j] <= 0.0 {
+                        continue;
+                    }
+                    let gid = node.first_branch as usize + j;
+                    let prob = weights[j] / total;
+                    let mp = m.p * prob;
+                    out.times[gid] += mp;
+                    let mut k = key.clone();
+                    if let Some((s, v)) = visits_now {
+                        k[HEAD + p.took_words + s] = u64::from(v);
+                    }
+                    if let Some(bit) = p.took_bit[gid] {
+                        k[HEAD + (bit / 64) as usize] |= 1 << (bit % 64);
+                    }
+                    if flag == Some(gid as u32) {
+                        k[1] = 1;
+                    }
+                    let mut sums: Vec<f64> = m.sums.iter().map(|s| s * prob).collect();
+                    for e in &b.effects {
+                        let i = e.indicator as usize;
+                        if let Some(s) = p.tracked[i] {
+                            let ind = &sc.indicators[i];
+                            let cur = f64::from_bits(k[tracked_at + s]);
+                            let v = match e.kind {
+                                EffectKind::Add(a) => cur + a,
+                                EffectKind::Set(x) => x,
+                                // Excluded by the plan: tracked indicators have no random effects.
+                                _ => cur,
+                            };
+                            k[tracked_at + s] = v.max(ind.min).min(ind.max).to_bits();
+                        } else if let Some(s) = p.linear[i] {
+                            match e.kind {
+                                EffectKind::Add(a) => sums[s] += mp * a,
+                                EffectKind::Set(x) => sums[s] = mp * x,
+                                EffectKind::Uniform { lo, hi } => sums[s] += mp * (lo + hi) / 2.0,
+                                EffectKind::Triangular { lo, mode, hi } => sums[s] += mp * (lo + mode + hi) / 3.0,
+                                EffectKind::Normal { mean, .. } => sums[s] += mp * mean,
+                            }
+                        }
+                    }
+                    let last = b.outcome.map_or(last, u64::from);
+                    let child = Mass { p: mp, sums };
+                    match b.next {
+                        Some(n) => {
+                            k[0] = u64::from(n) | (last << 32);
+                            match next.get_mut(&k) {
+                                Some(e) => {
+                                    e.p += child.p;
+                                    for (a, c) in e.sums.iter_mut().zip(&child.sums) {
+                                        *a += c;
+                                    }
+                                }
+                                None => {
+                                    next.insert(k, child);
+                                }
+                            }
+                        }
+                        None => {
+                            let o =
+                                if last == NO_OUTCOME { b.end_outcome.unwrap_or(0) as usize } else { last as usize };
+                            out.outcome[o] += mp;
+                            finish(&mut out, &k, &child);
+                        }
+                    }
+                }
+            }
+            layer = next.into_iter().collect();
+            // A fixed order makes every floating-point sum the same on every run.
+            layer.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        }
+        // Still walking after max_steps: the step-limit outcome.
+        for (key, m) in &layer {
+            out.outcome[sc.step_limit_outcome() as usize] += m.p;
+            finish(&mut out, key, m);
+        }
+        Ok(out)
+    }
+}
+
+/// Computes the exact figures, or says why they cannot be computed.
+pub fn analyse(sc: &Scenario, budget: Budget) -> Result<Exact, String> {
+    let started = Instant::now();
+    let plan = plan(sc)?;
+    let mut walk = Walk {
+        sc,
+        plan: &plan,
+        budget,
+        started,
+        states: 0,
+        took: vec![0; sc.branches.len().div_ceil(64)],
+        visits: vec![0; sc.nodes.len()],
+        values: vec![0.0; sc.indicators.len()],
+    };
+    let main = walk.pass(None)?;
+    // A branch of a node off every cycle is taken at most once per run, so its expected
+    // count is the share of runs; on a cycle, a pass with a flag measures it.
+    let mut share = main.times.clone();
+    for (b, branch) in sc.branches.iter().enumerate() {
+        if plan.on_cycle[branch.node as usize] && main.times[b] > 0.0 {
+            share[b] = walk.pass(Some(b as u32))?.flagged;
+        }
+    }
+    let indicator_mean = (0..sc.indicators.len())
+        .map(|i| (plan.tracked[i].is_some() || plan.linear[i].is_some()).then_some(main.ind_acc[i]))
+        .collect();
+    Ok(Exact {
+        outcome: main.outcome,
+        times_taken: main.times,
+        share_of_runs: share,
+        indicator_mean,
+        notes: plan.notes.clone(),
+        residual: main.residual,
+        states: walk.states,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The exact probability of one path (a list of global branch indexes from the start).
+/// `None` when conditions read random values (see [`analyse`]).
+pub fn path_probability(sc: &Scenario, path: &[u32]) -> Option<f64> {
+    plan(sc).ok()?;
+    let mut took = vec![0u64; sc.branches.len().div_ceil(64)];
+    let mut visits = vec![0u32; sc.nodes.len()];
+    let mut values: Vec<f64> = sc.indicators.iter().map(|i| i.start).collect();
+    let mut at = sc.start;
+    let mut prob = 1.0;
+    for &b in path {
+        let branch = &sc.branches[b as usize];
+        if branch.node != at {
+            return None;
+        }
+        visits[at as usize] += 1;
+        let weight = |br: &crate::scenario::Branch| {
+            br.weight_if.iter().find(|w| w.when.eval(&took, &visits, &values)).map_or(br.weight, |w| w.weight)
+        };
+        let total: f64 = sc.node_branches(at).iter().map(weight).sum();
+        prob *= weight(branch) / total;
+        took[b as usize / 64] |= 1 << (b % 64);
+        for e in &branch.effects {
+            let ind = &sc.indicators[e.indicator as usize];
+            let v = &mut values[e.indicator as usize];
+            *v = match e.kind {
+                EffectKind::Add(a) => *v + a,
+                EffectKind::Set(x) => x,
+                // Random values are never read by a condition here (checked by `plan`).
+                _ => *v,
+            }
+            .max(ind.min)
+            .min(ind.max);
+        }
+        match branch.next {
+            Some(n) => at = n,
+            None => break,
+        }
+    }
+    Some(prob)
+}
