@@ -72,6 +72,12 @@ pub struct RunArgs {
     /// Print nothing on success
     #[arg(long, short)]
     pub quiet: bool,
+    /// Skip the exact analysis (the exact_* columns stay empty)
+    #[arg(long)]
+    pub no_exact: bool,
+    /// Walk states the exact analysis may expand before it gives up
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub exact_states: u64,
 }
 
 #[derive(Debug, Args)]

@@ -12,14 +12,24 @@ pub fn share(x: f64) -> String {
     fixed(x, 6)
 }
 
+/// An exact probability or mean (9 decimals, so small path probabilities still show).
+pub fn exact(x: f64) -> String {
+    fixed(x, 9)
+}
+
+/// An optional exact figure: empty where it is not known.
+pub fn exact_or_empty(x: Option<f64>) -> String {
+    x.map(exact).unwrap_or_default()
+}
+
 /// An indicator value (6 decimals).
 pub fn value(x: f64) -> String {
     fixed(x, 6)
 }
 
-/// A share as a percentage for terminal tables, e.g. `41.3%`.
+/// A share as a percentage for terminal tables, e.g. `41.26%`.
 pub fn percent(x: f64) -> String {
-    format!("{}%", fixed(100.0 * x, 1))
+    format!("{}%", fixed(100.0 * x, 2))
 }
 
 #[cfg(test)]
@@ -32,6 +42,6 @@ mod tests {
         assert_eq!(fixed(-0.000_000_1, 6), "0.000000");
         assert_eq!(fixed(-0.5, 1), "-0.5");
         assert_eq!(share(1.0 / 3.0), "0.333333");
-        assert_eq!(percent(0.4126), "41.3%");
+        assert_eq!(percent(0.41256), "41.26%");
     }
 }

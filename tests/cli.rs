@@ -278,3 +278,50 @@ fn list_names_the_bundled_scenarios_and_run_accepts_a_name() {
         .success();
     assert!(out.path().join("output/putin_north_korea_visit_limited_cooperation/outcomes.csv").exists());
 }
+
+#[test]
+fn exact_columns_are_filled_where_possible_and_empty_with_a_reason_elsewhere() {
+    let out = tempfile::tempdir().unwrap();
+    let assert = whatif()
+        .args(["run", "--runs", "20000", "--out"])
+        .arg(out.path())
+        .arg(common::fixture("dice_loop.yaml"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("exact") && stdout.contains("42.13%"), "{stdout}"); // 91/216
+    let outcomes = read(out.path(), "outcomes.csv");
+    assert!(outcomes.contains(",0.421296296\r\n") && outcomes.contains(",0.578703704\r\n"), "{outcomes}");
+    assert!(read(out.path(), "indicators.csv").contains(",2.527777778,"), "91/36 as exact_mean");
+
+    let none = tempfile::tempdir().unwrap();
+    let assert = whatif()
+        .args(["run", "--runs", "2000", "--out"])
+        .arg(none.path())
+        .arg(common::fixture("exact/impossible.yaml"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("Exact analysis: not possible: a condition reads indicator `luck`"), "{stdout}");
+    let manifest = read(none.path(), "manifest.csv");
+    assert!(manifest.contains("exact_analysis,\"not possible: a condition reads indicator `luck`"), "{manifest}");
+    for line in read(none.path(), "outcomes.csv").lines().skip(1) {
+        assert!(line.ends_with(','), "exact_probability must stay empty: {line}");
+    }
+}
+
+#[test]
+fn bundled_results_agree_with_the_exact_analysis() {
+    // The committed 100,000-run results: every outcome within 4.5 standard errors.
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("output/putin_north_korea_visit");
+    let text = read(&committed, "outcomes.csv");
+    let mut rows = 0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (share, exact): (f64, f64) = (f[2].parse().unwrap(), f[5].parse().unwrap());
+        let se = (exact * (1.0 - exact) / 100_000.0).sqrt();
+        assert!((share - exact).abs() < 4.5 * se, "{line}");
+        rows += 1;
+    }
+    assert_eq!(rows, 5);
+}

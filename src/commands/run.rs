@@ -2,14 +2,12 @@
 
 use super::{AppError, load, print};
 use crate::cli::{DEFAULT_SEED, RunArgs, SeedArg};
+use crate::engine::exact::Budget;
 use crate::engine::simulate::{SimConfig, simulate};
 use crate::output::atomic::{FileSet, OutputError, finish};
-use crate::output::{self, RunReport, SeedSource};
+use crate::output::{self, ExactStatus, RunReport, SeedSource};
 use crate::scenario::bundled;
 use std::io::Write;
-
-/// Why the `exact_*` columns are empty in this version.
-pub const EXACT_NOTE: &str = "not computed by this version of whatif (exact_* columns are empty)";
 
 pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let name = args.scenario.as_deref().unwrap_or(bundled::DEFAULT);
@@ -36,7 +34,12 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     } else {
         simulate(&sc, &config, None).map_err(AppError::Run)?
     };
-    let report = RunReport { scenario: &sc, config, seed_source, result: &result, exact_note: EXACT_NOTE };
+    let exact = if args.no_exact {
+        ExactStatus::Skipped
+    } else {
+        ExactStatus::compute(&sc, Budget { max_states: args.exact_states, ..Budget::default() })
+    };
+    let report = RunReport::new(&sc, config, seed_source, &result, &exact);
     output::write_run(&report, files, args.per_run)?;
 
     if !args.quiet {

@@ -40,7 +40,7 @@ pub struct Budget {
 
 impl Default for Budget {
     fn default() -> Self {
-        Budget { max_states: 2_000_000, max_time: Duration::from_secs(60) }
+        Budget { max_states: 1_000_000, max_time: Duration::from_secs(60) }
     }
 }
 
@@ -101,6 +101,19 @@ fn for_each_cmp_visits(c: &Cond, f: &mut impl FnMut(u32, Option<f64>)) {
             }
         }
     }
+}
+
+/// Whether some condition reads an indicator that receives random draws.
+fn reads_random(sc: &Scenario) -> bool {
+    let mut found = false;
+    for w in sc.branches.iter().flat_map(|b| &b.weight_if) {
+        w.when.for_each_read(&mut |r| {
+            if let Read::Indicator(i) = r {
+                found |= sc.indicators[*i as usize].random;
+            }
+        });
+    }
+    found
 }
 
 fn plan(sc: &Scenario) -> Result<Plan, String> {
@@ -219,13 +232,32 @@ struct Mass {
     sums: Vec<f64>,
 }
 
-/// What one enumeration pass accumulates.
+/// What the enumeration accumulates.
 struct Pass {
     outcome: Vec<f64>,
     times: Vec<f64>,
-    flagged: f64,
     ind_acc: Vec<f64>,
     residual: f64,
+    /// The state graph, layer by layer: for each state, its edges.
+    graph: Vec<Layer>,
+}
+
+/// A transition: to state `child` of the next layer (or [`TERMINAL`]) with probability
+/// `prob`, taking branch `branch`.
+#[derive(Clone, Copy)]
+struct Edge {
+    child: u32,
+    prob: f64,
+    branch: u32,
+}
+
+const TERMINAL: u32 = u32::MAX;
+
+/// The edges of one layer: state `i` owns `edges[start[i]..start[i + 1]]`.
+#[derive(Default)]
+struct Layer {
+    start: Vec<u32>,
+    edges: Vec<Edge>,
 }
 
 struct Walk<'a> {
@@ -303,17 +335,18 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// One enumeration; with `flag`, also the probability that branch `flag` is taken.
-    fn pass(&mut self, flag: Option<u32>) -> Result<Pass, String> {
+    /// The enumeration: outcome probabilities, expected branch counts, indicator means,
+    /// and the state graph for `share_of_runs`.
+    fn pass(&mut self) -> Result<Pass, String> {
         let sc = self.sc;
         let p = self.plan;
         let n_ind = sc.indicators.len();
         let mut out = Pass {
             outcome: vec![0.0; sc.outcomes.len()],
             times: vec![0.0; sc.branches.len()],
-            flagged: 0.0,
             ind_acc: vec![0.0; n_ind],
             residual: 0.0,
+            graph: Vec::new(),
         };
         let tracked_at = HEAD + p.took_words + p.visit_slots;
         let mut layer: Vec<(Vec<u64>, Mass)> = vec![(self.start_key(), self.start_mass())];
@@ -329,19 +362,20 @@ impl Walk<'_> {
                     out.ind_acc[i] += m.sums[*s];
                 }
             }
-            if key[1] == 1 {
-                out.flagged += m.p;
-            }
         };
         for _step in 0..sc.max_steps {
-            let live: f64 = layer.iter().map(|(_, m)| m.p).sum();
+            let live: f64 = layer.iter().map(|(_, m)| m.p).fold(0.0, |a, b| a + b);
             if layer.is_empty() || live < RESIDUAL_TARGET {
                 out.residual = live;
                 return Ok(out);
             }
             self.check_budget(layer.len())?;
-            let mut next: HashMap<Vec<u64>, Mass> = HashMap::new();
+            // Children in order of first appearance: deterministic, as the parents are.
+            let mut next: Vec<(Vec<u64>, Mass)> = Vec::new();
+            let mut index: HashMap<Vec<u64>, u32> = HashMap::new();
+            let mut graph = Layer::default();
             for (key, m) in &layer {
+                graph.start.push(graph.edges.len() as u32);
                 self.unpack(key);
                 let at = (key[0] & 0xffff_ffff) as usize;
                 let last = key[0] >> 32;
@@ -362,7 +396,7 @@ impl Walk<'_> {
                         .map_or(b.weight, |w| w.weight);
                     weights.push(w);
                 }
-                let total: f64 = weights.iter().sum();
+                let total: f64 = weights.iter().fold(0.0, |a, b| a + b);
                 if total.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
                     return Err(format!(
                         "node `{}` can be reached in a state where every branch weight is 0 (the simulation stops \
@@ -384,9 +418,6 @@ impl Walk<'_> {
                     }
                     if let Some(bit) = p.took_bit[gid] {
                         k[HEAD + (bit / 64) as usize] |= 1 << (bit % 64);
-                    }
-                    if flag == Some(gid as u32) {
-                        k[1] = 1;
                     }
                     let mut sums: Vec<f64> = m.sums.iter().map(|s| s * prob).collect();
                     for e in &b.effects {
@@ -413,18 +444,23 @@ impl Walk<'_> {
                     }
                     let last = b.outcome.map_or(last, u64::from);
                     let child = Mass { p: mp, sums };
-                    match b.next {
+                    let target = match b.next {
                         Some(n) => {
                             k[0] = u64::from(n) | (last << 32);
-                            match next.get_mut(&k) {
-                                Some(e) => {
+                            match index.get(&k) {
+                                Some(&i) => {
+                                    let e = &mut next[i as usize].1;
                                     e.p += child.p;
                                     for (a, c) in e.sums.iter_mut().zip(&child.sums) {
                                         *a += c;
                                     }
+                                    i
                                 }
                                 None => {
-                                    next.insert(k, child);
+                                    let i = next.len() as u32;
+                                    index.insert(k.clone(), i);
+                                    next.push((k, child));
+                                    i
                                 }
                             }
                         }
@@ -433,13 +469,15 @@ impl Walk<'_> {
                                 if last == NO_OUTCOME { b.end_outcome.unwrap_or(0) as usize } else { last as usize };
                             out.outcome[o] += mp;
                             finish(&mut out, &k, &child);
+                            TERMINAL
                         }
-                    }
+                    };
+                    graph.edges.push(Edge { child: target, prob, branch: gid as u32 });
                 }
             }
-            layer = next.into_iter().collect();
-            // A fixed order makes every floating-point sum the same on every run.
-            layer.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            graph.start.push(graph.edges.len() as u32);
+            out.graph.push(graph);
+            layer = next;
         }
         // Still walking after max_steps: the step-limit outcome.
         for (key, m) in &layer {
@@ -448,6 +486,57 @@ impl Walk<'_> {
         }
         Ok(out)
     }
+}
+
+/// The probability that a run takes each branch at least once. A branch of a node on no
+/// cycle is taken at most once, so that is its expected count; for branches on a cycle,
+/// a backward sweep over the state graph computes `q(s)`, the probability of taking the
+/// branch from state `s` on: `q(s) = sum over edges of prob * (1 if the edge takes the
+/// branch, else q(child))`, and the answer is `q(start)`.
+fn share_of_runs(sc: &Scenario, plan: &Plan, pass: &Pass) -> Vec<f64> {
+    let mut share = pass.times.clone();
+    let cyclic: Vec<usize> = (0..sc.branches.len())
+        .filter(|&b| plan.on_cycle[sc.branches[b].node as usize] && pass.times[b] > 0.0)
+        .collect();
+    if cyclic.is_empty() || pass.graph.is_empty() {
+        return share;
+    }
+    let mut column = vec![usize::MAX; sc.branches.len()];
+    for (c, &b) in cyclic.iter().enumerate() {
+        column[b] = c;
+    }
+    let width = cyclic.len();
+    let mut below: Vec<f64> = Vec::new(); // q of the next layer, `width` values per state
+    for layer in pass.graph.iter().rev() {
+        let states = layer.start.len() - 1;
+        let mut here = vec![0.0; states * width];
+        for s in 0..states {
+            let q = &mut here[s * width..(s + 1) * width];
+            for e in &layer.edges[layer.start[s] as usize..layer.start[s + 1] as usize] {
+                if e.child != TERMINAL && !below.is_empty() {
+                    let child = &below[e.child as usize * width..(e.child as usize + 1) * width];
+                    for (a, c) in q.iter_mut().zip(child) {
+                        *a += e.prob * c;
+                    }
+                }
+                let c = column[e.branch as usize];
+                if c != usize::MAX {
+                    // Taking the branch now: whatever follows, it was taken.
+                    let child_q = if e.child != TERMINAL && !below.is_empty() {
+                        below[e.child as usize * width + c]
+                    } else {
+                        0.0
+                    };
+                    q[c] += e.prob * (1.0 - child_q);
+                }
+            }
+        }
+        below = here;
+    }
+    for (c, &b) in cyclic.iter().enumerate() {
+        share[b] = below[c];
+    }
+    share
 }
 
 /// Computes the exact figures, or says why they cannot be computed.
@@ -464,15 +553,8 @@ pub fn analyse(sc: &Scenario, budget: Budget) -> Result<Exact, String> {
         visits: vec![0; sc.nodes.len()],
         values: vec![0.0; sc.indicators.len()],
     };
-    let main = walk.pass(None)?;
-    // A branch of a node off every cycle is taken at most once per run, so its expected
-    // count is the share of runs; on a cycle, a pass with a flag measures it.
-    let mut share = main.times.clone();
-    for (b, branch) in sc.branches.iter().enumerate() {
-        if plan.on_cycle[branch.node as usize] && main.times[b] > 0.0 {
-            share[b] = walk.pass(Some(b as u32))?.flagged;
-        }
-    }
+    let main = walk.pass()?;
+    let share = share_of_runs(sc, &plan, &main);
     let indicator_mean = (0..sc.indicators.len())
         .map(|i| (plan.tracked[i].is_some() || plan.linear[i].is_some()).then_some(main.ind_acc[i]))
         .collect();
@@ -491,7 +573,9 @@ pub fn analyse(sc: &Scenario, budget: Budget) -> Result<Exact, String> {
 /// The exact probability of one path (a list of global branch indexes from the start).
 /// `None` when conditions read random values (see [`analyse`]).
 pub fn path_probability(sc: &Scenario, path: &[u32]) -> Option<f64> {
-    plan(sc).ok()?;
+    if reads_random(sc) {
+        return None;
+    }
     let mut took = vec![0u64; sc.branches.len().div_ceil(64)];
     let mut visits = vec![0u32; sc.nodes.len()];
     let mut values: Vec<f64> = sc.indicators.iter().map(|i| i.start).collect();

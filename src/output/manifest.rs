@@ -49,11 +49,15 @@ impl CsvTable for Manifest {
             ("step_limit_runs", step_limited.to_string()),
             ("mean_steps_per_run", crate::format::fixed(r.result.tally.total_steps as f64 / c.runs as f64, 3)),
             ("paths_second_pass", r.result.paths_second_pass.to_string()),
-            ("exact_analysis", r.exact_note.to_string()),
+            ("exact_analysis", r.exact.note()),
+            ("exact_residual", r.exact.get().map(|e| format!("{:e}", e.residual)).unwrap_or_default()),
         ];
         out.write_record(["key", "value"])?;
         for (k, v) in rows {
             out.write_record([k, v.as_str()])?;
+        }
+        for (i, note) in r.exact.get().map_or(&[][..], |e| &e.notes[..]).iter().enumerate() {
+            out.write_record([format!("exact_note_{}", i + 1).as_str(), note])?;
         }
         for (i, w) in sc.warnings.iter().enumerate() {
             out.write_record([format!("warning_{}", i + 1).as_str(), w])?;

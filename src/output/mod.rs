@@ -13,6 +13,7 @@ mod outcomes;
 mod paths;
 pub mod terminal;
 
+use crate::engine::exact::{self, Budget, Exact};
 use crate::engine::simulate::{SimConfig, SimResult};
 use crate::scenario::Scenario;
 use atomic::{FileSet, OutputError};
@@ -26,23 +27,87 @@ pub enum SeedSource {
     Random,
 }
 
+/// The exact analysis as far as it went.
+#[derive(Debug, Clone)]
+pub enum ExactStatus {
+    Done(Exact),
+    /// Not possible, or given up; the reason says which.
+    Unavailable(String),
+    /// Not asked for (`--no-exact`).
+    Skipped,
+}
+
+impl ExactStatus {
+    /// Runs the exact analysis within `budget`.
+    pub fn compute(sc: &Scenario, budget: Budget) -> Self {
+        match exact::analyse(sc, budget) {
+            Ok(e) => ExactStatus::Done(e),
+            Err(why) => ExactStatus::Unavailable(why),
+        }
+    }
+
+    /// The figures, when they were computed.
+    pub fn get(&self) -> Option<&Exact> {
+        match self {
+            ExactStatus::Done(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// One line for the manifest and the terminal.
+    pub fn note(&self) -> String {
+        match self {
+            ExactStatus::Done(e) if e.residual > 0.0 => format!(
+                "complete ({} walk states; probability {:.1e} still walking when it stopped, see exact_residual)",
+                e.states, e.residual
+            ),
+            ExactStatus::Done(e) => format!("complete ({} walk states)", e.states),
+            ExactStatus::Unavailable(why) if why.starts_with("gave up") => why.clone(),
+            ExactStatus::Unavailable(why) => format!("not possible: {why}"),
+            ExactStatus::Skipped => "not computed (--no-exact)".into(),
+        }
+    }
+}
+
 /// Everything a run's outputs are made from.
 pub struct RunReport<'a> {
     pub scenario: &'a Scenario,
     pub config: SimConfig,
     pub seed_source: SeedSource,
     pub result: &'a SimResult,
-    /// Why the `exact_*` columns are empty (until the exact analysis fills them).
-    pub exact_note: &'a str,
+    pub exact: &'a ExactStatus,
+    /// Exact probability of each row of `result.paths`, where known.
+    pub path_exact: Vec<Option<f64>>,
 }
 
-impl RunReport<'_> {
+impl<'a> RunReport<'a> {
+    /// A report; computes the exact probabilities of the listed paths.
+    pub fn new(
+        scenario: &'a Scenario,
+        config: SimConfig,
+        seed_source: SeedSource,
+        result: &'a SimResult,
+        exact: &'a ExactStatus,
+    ) -> Self {
+        let path_exact = match exact {
+            ExactStatus::Done(_) => {
+                result.paths.iter().map(|p| exact::path_probability(scenario, &p.branches)).collect()
+            }
+            _ => vec![None; result.paths.len()],
+        };
+        RunReport { scenario, config, seed_source, result, exact, path_exact }
+    }
+
     /// Outcome indexes in table order: most runs first, ties in file order. Outcomes an
-    /// author wrote are always listed; implicit ones and `(step limit)` when they occur.
+    /// author wrote are always listed; others when they occur or have positive exact
+    /// probability.
     pub fn outcome_order(&self) -> Vec<usize> {
         let counts = &self.result.tally.outcome_runs;
+        let exact = self.exact.get();
         let mut order: Vec<usize> = (0..self.scenario.outcomes.len())
-            .filter(|&o| self.scenario.explicit_outcomes[o] || counts[o] > 0)
+            .filter(|&o| {
+                self.scenario.explicit_outcomes[o] || counts[o] > 0 || exact.is_some_and(|e| e.outcome[o] > 1e-12)
+            })
             .collect();
         order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
         order

@@ -22,7 +22,7 @@ impl CsvTable for Outcomes {
                 &format::share(k as f64 / n as f64),
                 &format::share(lo),
                 &format::share(hi),
-                "",
+                &format::exact_or_empty(r.exact.get().map(|e| e.outcome[o])),
             ])?;
         }
         Ok(())

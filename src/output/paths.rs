@@ -14,18 +14,26 @@ impl CsvTable for Paths {
     fn write(&self, r: &RunReport, out: &mut csv::Writer<Vec<u8>>) -> csv::Result<()> {
         out.write_record(["path", "outcome", "runs", "share", "exact_probability"])?;
         let n = r.result.tally.runs as f64;
-        for p in &r.result.paths {
+        for (p, exact) in r.result.paths.iter().zip(&r.path_exact) {
             out.write_record([
                 path_text(r.scenario, &p.branches).as_str(),
                 &r.scenario.outcomes[p.outcome as usize],
                 &p.runs.to_string(),
                 &format::share(p.runs as f64 / n),
-                "",
+                &format::exact_or_empty(*exact),
             ])?;
         }
         let other = r.result.other_paths_runs;
-        if other > 0 {
-            out.write_record(["(other paths)", "", &other.to_string(), &format::share(other as f64 / n), ""])?;
+        let listed: Option<f64> = r.path_exact.iter().copied().sum();
+        let other_exact = listed.map(|l| (1.0 - l).max(0.0));
+        if other > 0 || other_exact.is_some_and(|p| p > 1e-12) {
+            out.write_record([
+                "(other paths)",
+                "",
+                &other.to_string(),
+                &format::share(other as f64 / n),
+                &format::exact_or_empty(other_exact),
+            ])?;
         }
         Ok(())
     }

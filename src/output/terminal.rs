@@ -34,42 +34,81 @@ pub fn notice(title: &str, notice: &str) -> String {
     format!("{title}\nNOTICE: {notice}\n")
 }
 
+/// How many standard errors a sampled share may stray from the exact value before the
+/// table flags it.
+pub const FLAG_SE: f64 = 4.0;
+
+/// Whether `k` of `n` runs is more than [`FLAG_SE`] standard errors from probability `p`.
+pub fn far_from_exact(k: u64, n: u64, p: f64) -> bool {
+    let share = k as f64 / n as f64;
+    let se = (p * (1.0 - p) / n as f64).sqrt();
+    if se == 0.0 { (share - p).abs() > 0.0 } else { (share - p).abs() > FLAG_SE * se }
+}
+
 /// The summary table of a run.
 pub fn summary(r: &RunReport) -> String {
     let mut s = notice(&r.scenario.title, &r.scenario.notice);
     let t = &r.result.tally;
+    let exact = r.exact.get();
     let width =
         r.outcome_order().iter().map(|&o| r.scenario.outcomes[o].chars().count()).max().unwrap_or(7).clamp(7, 44);
-    let _ = writeln!(s, "\n{:<width$}  {:>11}  {:>6}  {:>16}", "outcome", "runs", "share", "95% interval");
+    let _ = write!(s, "\n{:<width$}  {:>11}  {:>7}  {:>17}", "outcome", "runs", "share", "95% interval");
+    let _ = writeln!(s, "{}", if exact.is_some() { format!("  {:>7}", "exact") } else { String::new() });
+    let mut flagged = 0;
     for o in r.outcome_order() {
         let k = t.outcome_runs[o];
         let (lo, hi) = stats::wilson(k, t.runs);
-        let _ = writeln!(
+        let _ = write!(
             s,
-            "{:<width$}  {:>11}  {:>6}  {:>16}",
+            "{:<width$}  {:>11}  {:>7}  {:>17}",
             clip(&r.scenario.outcomes[o], width),
             count(k),
             percent(k as f64 / t.runs as f64),
             format!("{} – {}", percent(lo), percent(hi)),
         );
+        if let Some(e) = exact {
+            let p = e.outcome[o];
+            let flag = far_from_exact(k, t.runs, p);
+            flagged += usize::from(flag);
+            let _ = write!(s, "  {:>7}{}", percent(p), if flag { " !" } else { "" });
+        }
+        s.push('\n');
+    }
+    if flagged > 0 {
+        let _ = writeln!(
+            s,
+            "! the sampled share is more than {FLAG_SE} standard errors from the exact value. With a correct \
+             simulator that happens about once in 15,000 outcomes: either this seed is very unlucky or whatif \
+             has a bug (please report it with manifest.csv)."
+        );
     }
     if !r.scenario.indicators.is_empty() {
         let iw = r.scenario.indicators.iter().map(|i| i.name.len()).max().unwrap_or(9).clamp(9, 30);
-        let _ = writeln!(s, "\n{:<iw$}  {:>12}  {:>12}  {:>12}  {:>12}", "indicator", "mean", "p05", "p50", "p95");
-        for (ind, st) in r.scenario.indicators.iter().zip(&t.indicators) {
+        let _ = write!(s, "\n{:<iw$}  {:>10}  {:>10}  {:>10}  {:>10}", "indicator", "mean", "p05", "p50", "p95");
+        let _ = writeln!(s, "{}", if exact.is_some() { format!("  {:>10}", "exact mean") } else { String::new() });
+        for (i, (ind, st)) in r.scenario.indicators.iter().zip(&t.indicators).enumerate() {
             let q = |p: f64| st.sketch.quantile(p, st.min, st.max).map(short).unwrap_or_default();
-            let _ = writeln!(
+            let _ = write!(
                 s,
-                "{:<iw$}  {:>12}  {:>12}  {:>12}  {:>12}",
+                "{:<iw$}  {:>10}  {:>10}  {:>10}  {:>10}",
                 clip(&ind.name, iw),
                 short(st.mean),
                 q(0.05),
                 q(0.5),
                 q(0.95)
             );
+            if let Some(e) = exact {
+                let _ = write!(s, "  {:>10}", e.indicator_mean[i].map(short).unwrap_or_else(|| "–".into()));
+            }
+            s.push('\n');
         }
     }
-    let _ = writeln!(s, "\n{} runs, seed {}. Exact probabilities: {}", count(t.runs), r.config.seed, r.exact_note);
+    let _ = writeln!(s, "\n{} runs, seed {}. Exact analysis: {}", count(t.runs), r.config.seed, r.exact.note());
+    if let Some(e) = exact {
+        for note in &e.notes {
+            let _ = writeln!(s, "note: {note}");
+        }
+    }
     s
 }
 
@@ -82,6 +121,16 @@ fn short(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flags_shares_more_than_four_standard_errors_off() {
+        // n = 10,000, p = 0.5: one standard error is 50 runs.
+        assert!(!far_from_exact(5_199, 10_000, 0.5));
+        assert!(far_from_exact(5_201, 10_000, 0.5));
+        assert!(far_from_exact(4_799, 10_000, 0.5));
+        assert!(!far_from_exact(0, 10_000, 0.0));
+        assert!(far_from_exact(1, 10_000, 0.0), "an impossible outcome that occurs is always flagged");
+    }
 
     #[test]
     fn counts_and_values_read_well() {
