@@ -26,6 +26,11 @@ pub enum Command {
     /// Validate scenario files and print a one-screen summary of each
     #[command(after_help = "Example:\n  whatif check scenarios/*.yaml")]
     Check(CheckArgs),
+    /// Show the structure with weights, probabilities, effects and outcomes
+    #[command(
+        after_help = "Examples:\n  whatif tree putin_north_korea_visit --depth 3\n  whatif tree scenarios/putin_north_korea_visit.yaml --format dot | dot -Tsvg > tree.svg"
+    )]
+    Tree(TreeArgs),
     /// List the bundled scenarios
     #[command(after_help = "Example:\n  whatif list")]
     List,
@@ -78,6 +83,26 @@ pub struct RunArgs {
     /// Walk states the exact analysis may expand before it gives up
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
     pub exact_states: u64,
+}
+
+/// Output formats of `whatif tree`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TreeFormatArg {
+    Text,
+    Dot,
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub struct TreeArgs {
+    /// Scenario file, or the name of a bundled scenario
+    pub scenario: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TreeFormatArg::Text)]
+    pub format: TreeFormatArg,
+    /// Levels of nodes to expand in the text format (default: all)
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub depth: Option<u64>,
 }
 
 #[derive(Debug, Args)]

@@ -325,3 +325,73 @@ fn bundled_results_agree_with_the_exact_analysis() {
     }
     assert_eq!(rows, 5);
 }
+
+#[test]
+fn tree_renders_text_dot_and_mermaid() {
+    let text = whatif().args(["tree", "putin_north_korea_visit"]).assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(text).unwrap();
+    assert!(text.contains("NOTICE:"), "{text}");
+    assert!(text.starts_with("Putin's visit to North Korea (illustrative)\n"), "{text}");
+    // File order of branches, loops as references, exact figures at the end.
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("no {s}"));
+    let (a, b, c) = (at("├─ defense_pact"), at("├─ broad_agreement"), at("└─ symbolic_visit"));
+    assert!(a < b && b < c);
+    assert!(text.contains("↪ loops back to military (shown above)"), "{text}");
+    assert!(text.contains("weight 6 when took(summit.defense_pact)"), "{text}");
+    assert!(text.contains("exact outcome probabilities:"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 240), "lines fit a wide terminal");
+    let shallow = whatif()
+        .args(["tree", "putin_north_korea_visit", "--depth", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(shallow).unwrap().contains("→ military (deeper than --depth 1)"));
+
+    let dot = whatif()
+        .args(["tree", "putin_north_korea_visit", "--format", "dot"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let dot = String::from_utf8(dot).unwrap();
+    assert!(dot.starts_with("digraph whatif {") && dot.trim_end().ends_with('}'), "{dot}");
+    assert!(dot.contains("n_follow_up -> n_military"), "{dot}");
+    match std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(mut child) => {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "Graphviz refused the DOT: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
+        }
+        Err(_) => eprintln!("skipped: Graphviz `dot` is not installed, so the DOT output was not rendered"),
+    }
+
+    let mermaid = whatif()
+        .args(["tree", "putin_north_korea_visit", "--format", "mermaid"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let mermaid = String::from_utf8(mermaid).unwrap();
+    assert!(mermaid.contains("\nflowchart LR\n"), "{mermaid}");
+    assert!(mermaid.contains("n_follow_up -->|\"another_round"), "{mermaid}");
+    assert!(!mermaid.lines().skip(4).any(|l| l.matches('"').count() % 2 == 1), "unbalanced quotes:\n{mermaid}");
+}
+
+#[test]
+fn check_reports_exact_probabilities_when_cheap() {
+    let out =
+        whatif().arg("check").arg(common::fixture("exact/craps.yaml")).assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("exact outcome probabilities: 50.71% Lose; 49.29% Win"), "{text}");
+}

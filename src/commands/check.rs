@@ -2,6 +2,9 @@
 
 use super::{AppError, load, print};
 use crate::cli::CheckArgs;
+use crate::engine::exact::Budget;
+use crate::format::percent;
+use crate::output::ExactStatus;
 use crate::output::terminal::notice;
 use crate::scenario::Scenario;
 use std::fmt::Write;
@@ -34,11 +37,28 @@ pub fn summary(sc: &Scenario) -> String {
         let names: Vec<&str> = sc.indicators.iter().map(|i| i.name.as_str()).collect();
         let _ = writeln!(s, "  indicators: {}", names.join(", "));
     }
+    // Exact probabilities when they are cheap (a small budget; `run` tries harder).
+    let exact = ExactStatus::compute(sc, Budget { max_states: CHECK_STATES, ..Budget::default() });
+    match exact.get() {
+        Some(e) => {
+            let mut order: Vec<usize> = (0..sc.outcomes.len()).filter(|&o| e.outcome[o] > 1e-12).collect();
+            order.sort_by(|&a, &b| e.outcome[b].total_cmp(&e.outcome[a]).then(a.cmp(&b)));
+            let parts: Vec<String> =
+                order.iter().map(|&o| format!("{} {}", percent(e.outcome[o]), sc.outcomes[o])).collect();
+            let _ = writeln!(s, "  exact outcome probabilities: {}", parts.join("; "));
+        }
+        None => {
+            let _ = writeln!(s, "  exact analysis: {}", exact.note());
+        }
+    }
     for w in &sc.warnings {
         let _ = writeln!(s, "  warning: {w}");
     }
     s
 }
+
+/// The exact-analysis budget of `check`, which should answer at once.
+const CHECK_STATES: u64 = 200_000;
 
 pub fn check(args: &CheckArgs) -> Result<(), AppError> {
     let mut errors = Vec::new();

@@ -2,6 +2,7 @@
 
 mod check;
 mod run;
+mod tree;
 
 use crate::cli::{Cli, Command};
 use crate::engine::simulate::SimError;
@@ -61,6 +62,7 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),
+        Command::Tree(args) => tree::tree(&args),
         Command::List => {
             let mut text = String::new();
             for b in bundled::ALL {

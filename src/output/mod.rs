@@ -12,6 +12,7 @@ mod manifest;
 mod outcomes;
 mod paths;
 pub mod terminal;
+pub mod tree;
 
 use crate::engine::exact::{self, Budget, Exact};
 use crate::engine::simulate::{SimConfig, SimResult};

@@ -1,0 +1,84 @@
+//! Graphviz DOT: nodes as boxes, outcomes as ellipses, branches as labelled edges.
+//! Render with `whatif tree FILE --format dot | dot -Tsvg > tree.svg`.
+
+use super::{TreeFormat, TreeInput, base_probability, effect_text, reach};
+use crate::format::percent;
+
+pub struct Dot;
+
+/// A DOT string literal.
+fn quote(s: &str) -> String {
+    let escaped = s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    format!("\"{escaped}\"")
+}
+
+/// Breaks long text into lines of about `width` characters.
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join("\n")
+}
+
+impl TreeFormat for Dot {
+    fn render(&self, input: &TreeInput) -> String {
+        let sc = input.scenario;
+        let mut s = String::from(
+            "digraph whatif {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
+        );
+        s.push_str(&format!("  labelloc=t;\n  label={};\n", quote(&format!("{}\n{}", sc.title, wrap(&sc.notice, 80)))));
+        for (n, node) in sc.nodes.iter().enumerate() {
+            let mut label = node.id.clone();
+            if let Some(q) = &node.question {
+                label.push('\n');
+                label.push_str(&wrap(q, 36));
+            }
+            if let Some(r) = reach(sc, input.exact, n as u32) {
+                label.push_str(&format!("\nentered {} per run", crate::format::fixed(r, 3)));
+            }
+            s.push_str(&format!("  n_{} [label={}];\n", node.id, quote(&label)));
+        }
+        // Outcome labels that some ending branch leads to (`(step limit)` has no edge).
+        let used: Vec<bool> = (0..sc.outcomes.len())
+            .map(|o| sc.branches.iter().any(|b| b.next.is_none() && b.end_outcome == Some(o as u32)))
+            .collect();
+        for (o, label) in sc.outcomes.iter().enumerate().filter(|(o, _)| used[*o]) {
+            s.push_str(&format!(
+                "  o_{o} [shape=ellipse, style=filled, fillcolor=\"#eeeeee\", label={}];\n",
+                quote(&wrap(label, 28))
+            ));
+        }
+        for (n, node) in sc.nodes.iter().enumerate() {
+            for (j, b) in sc.node_branches(n as u32).iter().enumerate() {
+                let (p, conditional) = base_probability(sc, n as u32, j);
+                let mut label =
+                    format!("{}\n{}{}", b.id, percent(p), if conditional { " (base; conditional)" } else { "" });
+                let effects = effect_text(sc, b);
+                if !effects.is_empty() {
+                    label.push('\n');
+                    label.push_str(&wrap(&effects, 30));
+                }
+                if let (Some(o), Some(_)) = (b.outcome, b.next) {
+                    label.push_str(&format!("\nsets: {}", sc.outcomes[o as usize]));
+                }
+                let target = match b.next {
+                    Some(m) => format!("n_{}", sc.nodes[m as usize].id),
+                    None => format!("o_{}", b.end_outcome.unwrap_or(0)),
+                };
+                let style = if b.possible() { "" } else { ", style=dashed" };
+                s.push_str(&format!("  n_{} -> {target} [label={}{style}];\n", node.id, quote(&label)));
+            }
+        }
+        s.push_str("}\n");
+        s
+    }
+}

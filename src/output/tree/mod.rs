@@ -1,0 +1,96 @@
+//! `whatif tree`: the structure of a scenario with weights and probabilities, in three
+//! formats (plain text for the terminal, Graphviz DOT, Mermaid flowchart), one module
+//! each behind [`TreeFormat`].
+
+mod dot;
+mod mermaid;
+mod text;
+
+use crate::engine::exact::Exact;
+use crate::format::percent;
+use crate::scenario::{Branch, EffectKind, Scenario};
+
+/// What a renderer gets.
+pub struct TreeInput<'a> {
+    pub scenario: &'a Scenario,
+    /// Exact figures, when the analysis succeeded (for reach probabilities).
+    pub exact: Option<&'a Exact>,
+    /// Why `exact` is missing, if it is.
+    pub exact_note: String,
+    /// Text format only: how many levels to expand.
+    pub depth: usize,
+}
+
+/// One output format of `whatif tree`.
+pub trait TreeFormat {
+    fn render(&self, input: &TreeInput) -> String;
+}
+
+/// The renderer for a format name (`text`, `dot`, `mermaid`).
+pub fn format(name: &str) -> Option<Box<dyn TreeFormat>> {
+    match name {
+        "text" => Some(Box::new(text::Text)),
+        "dot" => Some(Box::new(dot::Dot)),
+        "mermaid" => Some(Box::new(mermaid::Mermaid)),
+        _ => None,
+    }
+}
+
+/// `+2`, `-0.5`, `= 3`, `+ uniform(0, 2)`: an effect as text.
+pub fn effect_text(sc: &Scenario, b: &Branch) -> String {
+    let parts: Vec<String> = b
+        .effects
+        .iter()
+        .map(|e| {
+            let name = &sc.indicators[e.indicator as usize].name;
+            let n = number;
+            match e.kind {
+                EffectKind::Add(a) if a < 0.0 => format!("{name} {}", n(a)),
+                EffectKind::Add(a) => format!("{name} +{}", n(a)),
+                EffectKind::Set(x) => format!("{name} = {}", n(x)),
+                EffectKind::Uniform { lo, hi } => format!("{name} + uniform({}, {})", n(lo), n(hi)),
+                EffectKind::Triangular { lo, mode, hi } => {
+                    format!("{name} + triangular({}, {}, {})", n(lo), n(mode), n(hi))
+                }
+                EffectKind::Normal { mean, sd } => format!("{name} + normal({}, {})", n(mean), n(sd)),
+            }
+        })
+        .collect();
+    parts.join(", ")
+}
+
+/// A number with up to 3 decimals, trailing zeros trimmed.
+pub fn number(x: f64) -> String {
+    crate::format::fixed(x, 3).trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The probability of branch `local` of node `n` at a visit, from the base weights; the
+/// second value says whether conditions can change it.
+pub fn base_probability(sc: &Scenario, n: u32, local: usize) -> (f64, bool) {
+    let node = &sc.nodes[n as usize];
+    let total = node.cumulative.last().copied().unwrap_or(0.0);
+    let w = sc.node_branches(n)[local].weight;
+    (if total > 0.0 { w / total } else { 0.0 }, node.conditional)
+}
+
+/// `33.33%` or `base 33.33%, depends on history`.
+pub fn probability_text(sc: &Scenario, n: u32, local: usize) -> String {
+    let (p, conditional) = base_probability(sc, n, local);
+    if conditional { format!("{} at base weights (conditions can change it)", percent(p)) } else { percent(p) }
+}
+
+/// How often a node is entered per run, from the exact analysis.
+pub fn reach(sc: &Scenario, exact: Option<&Exact>, n: u32) -> Option<f64> {
+    let e = exact?;
+    let node = &sc.nodes[n as usize];
+    let first = node.first_branch as usize;
+    Some(e.times_taken[first..first + node.n_branches as usize].iter().fold(0.0, |a, b| a + b))
+}
+
+/// The label of the outcome a branch ends on, when it ends the walk.
+pub fn end_label<'a>(sc: &'a Scenario, b: &Branch) -> Option<&'a str> {
+    if b.next.is_some() {
+        return None;
+    }
+    b.end_outcome.map(|o| sc.outcomes[o as usize].as_str())
+}
