@@ -144,25 +144,22 @@ pub fn simulate(sc: &Scenario, cfg: &SimConfig, mut rows: Option<&mut dyn Write>
         .num_threads(cfg.threads.max(1))
         .build()
         .map_err(|e| SimError::Threads(e.to_string()))?;
-    let n_chunks = cfg.runs.div_ceil(CHUNK_RUNS);
-    let batch = (cfg.threads.max(1) * 4) as u64;
     let cap = path_cap(cfg.max_paths);
     let mut total = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
     let want_rows = rows.is_some();
-    let mut next = 0;
-    while next < n_chunks {
-        let hi = (next + batch).min(n_chunks);
-        let outs: Vec<_> =
-            pool.install(|| (next..hi).into_par_iter().map(|c| run_chunk(sc, cfg, c, want_rows)).collect());
-        for out in outs {
+    in_batches(
+        &pool,
+        cfg,
+        |c| run_chunk(sc, cfg, c, want_rows),
+        |out| {
             let out = out.map_err(|(run, e)| no_weight(sc, cfg.seed, run, e))?;
             total.merge(out.tally, cap);
             if let Some(w) = rows.as_mut() {
                 w.write_all(&out.rows).map_err(SimError::Write)?;
             }
-        }
-        next = hi;
-    }
+            Ok(())
+        },
+    )?;
 
     let (top, second_pass) = if cfg.max_paths == 0 {
         (Vec::new(), false)
@@ -177,6 +174,29 @@ pub fn simulate(sc: &Scenario, cfg: &SimConfig, mut rows: Option<&mut dyn Write>
         .collect();
     let listed: u64 = paths.iter().map(|p| p.runs).sum();
     Ok(SimResult { other_paths_runs: total.runs - listed, tally: total, paths, paths_second_pass: second_pass })
+}
+
+/// Runs `work` on every chunk of runs on the pool, a batch of chunks at a time, and hands
+/// the results to `merge` in chunk order. Only one batch of results is held at once, so
+/// memory does not grow with the run count.
+fn in_batches<T: Send, E>(
+    pool: &rayon::ThreadPool,
+    cfg: &SimConfig,
+    work: impl Fn(u64) -> T + Sync,
+    mut merge: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E> {
+    let n_chunks = cfg.runs.div_ceil(CHUNK_RUNS);
+    let batch = (pool.current_num_threads() * 4) as u64;
+    let mut next = 0;
+    while next < n_chunks {
+        let hi = (next + batch).min(n_chunks);
+        let outs: Vec<T> = pool.install(|| (next..hi).into_par_iter().map(&work).collect());
+        for out in outs {
+            merge(out)?;
+        }
+        next = hi;
+    }
+    Ok(())
 }
 
 /// Distinct paths held before the Misra-Gries reduction starts (see `paths.rs`).
@@ -194,33 +214,27 @@ fn recount_paths(
     let mut candidates: Vec<(u64, u64)> = total.paths.entries.keys().copied().collect();
     candidates.sort_unstable();
     let index: HashMap<(u64, u64), usize> = candidates.iter().enumerate().map(|(i, h)| (*h, i)).collect();
-    let n_chunks = cfg.runs.div_ceil(CHUNK_RUNS);
-    let per_chunk: Vec<Vec<(usize, PathEntry)>> = pool.install(|| {
-        (0..n_chunks)
-            .into_par_iter()
-            .map(|c| {
-                let (lo, hi) = chunk_range(cfg, c);
-                let mut keys = RunKeys::new(cfg.seed, lo);
-                let mut walker = Walker::new(sc);
-                let mut found: HashMap<usize, PathEntry> = HashMap::new();
-                for run in lo..hi {
-                    // Errors were reported by the first pass, which saw the same runs.
-                    let Ok(end) = walker.walk(keys.next_key(), &mut Quiet) else { continue };
-                    if let Some(&i) = index.get(&end.path_hash) {
-                        found.entry(i).and_modify(|e| e.count += 1).or_insert(PathEntry {
-                            count: 1,
-                            first_run: run,
-                            outcome: end.outcome,
-                        });
-                    }
-                }
-                found.into_iter().collect()
-            })
-            .collect()
-    });
     let mut exact: Vec<Option<PathEntry>> = vec![None; candidates.len()];
-    for chunk in per_chunk {
-        for (i, e) in chunk {
+    let count_chunk = |c: u64| {
+        let (lo, hi) = chunk_range(cfg, c);
+        let mut keys = RunKeys::new(cfg.seed, lo);
+        let mut walker = Walker::new(sc);
+        let mut found: HashMap<usize, PathEntry> = HashMap::new();
+        for run in lo..hi {
+            // Errors were reported by the first pass, which saw the same runs.
+            let Ok(end) = walker.walk(keys.next_key(), &mut Quiet) else { continue };
+            if let Some(&i) = index.get(&end.path_hash) {
+                found.entry(i).and_modify(|e| e.count += 1).or_insert(PathEntry {
+                    count: 1,
+                    first_run: run,
+                    outcome: end.outcome,
+                });
+            }
+        }
+        found
+    };
+    let merge = |found: HashMap<usize, PathEntry>| -> Result<(), std::convert::Infallible> {
+        for (i, e) in found {
             match &mut exact[i] {
                 Some(mine) => {
                     mine.count += e.count;
@@ -229,7 +243,9 @@ fn recount_paths(
                 slot => *slot = Some(e),
             }
         }
-    }
+        Ok(())
+    };
+    let Ok(()) = in_batches(pool, cfg, count_chunk, merge);
     let mut all: Vec<((u64, u64), PathEntry)> =
         candidates.into_iter().zip(exact).filter_map(|(h, e)| e.map(|e| (h, e))).collect();
     all.sort_unstable_by(|a, b| b.1.count.cmp(&a.1.count).then(a.1.first_run.cmp(&b.1.first_run)));
