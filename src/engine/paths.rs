@@ -11,6 +11,28 @@
 //! result never depends on the thread count.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Path hashes are already well mixed, so the map uses their bits directly.
+#[derive(Default)]
+pub struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+}
+
+/// A map keyed by path hash.
+pub type PathMap<V> = HashMap<(u64, u64), V, BuildHasherDefault<PassThrough>>;
 
 /// What is kept per path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +46,7 @@ pub struct PathEntry {
 /// Path counts for a range of runs.
 #[derive(Debug, Clone, Default)]
 pub struct PathTally {
-    pub entries: HashMap<(u64, u64), PathEntry>,
+    pub entries: PathMap<PathEntry>,
     /// Whether any reduction happened (counts are then lower bounds).
     pub reduced: bool,
 }

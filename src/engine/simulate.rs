@@ -6,9 +6,9 @@
 //! same order whatever the thread count. Run `i` always uses run key `i` of the seed, so
 //! the first 1,000 runs of `--runs 10000` are the runs of `--runs 1000`.
 
-use super::paths::PathEntry;
+use super::paths::{PathEntry, PathMap};
 use super::rng::{RunKeys, run_key};
-use super::tally::{IndicatorStats, Tally};
+use super::tally::{Tally, ValueCollector};
 use super::walk::{NoWeight, Quiet, Recorder, Walker};
 use crate::format;
 use crate::scenario::Scenario;
@@ -104,9 +104,8 @@ fn chunk_range(cfg: &SimConfig, chunk: u64) -> (u64, u64) {
 
 fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Result<ChunkOut, (u64, NoWeight)> {
     let (lo, hi) = chunk_range(cfg, chunk);
-    let n = (hi - lo) as usize;
     let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
-    let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(n); sc.indicators.len()];
+    let mut values: Vec<ValueCollector> = sc.indicators.iter().map(|i| ValueCollector::new(i.start)).collect();
     let mut keys = RunKeys::new(cfg.seed, lo);
     let mut walker = Walker::new(sc);
     let mut rows =
@@ -131,8 +130,8 @@ fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Res
             rows.write_record(&record).expect("writing to memory cannot fail");
         }
     }
-    for (stats, col) in tally.indicators.iter_mut().zip(values.iter_mut()) {
-        *stats = IndicatorStats::from_values(col);
+    for (stats, col) in tally.indicators.iter_mut().zip(values) {
+        *stats = col.finish();
     }
     let rows = rows.into_inner().map_err(|e| e.into_error()).expect("writing to memory cannot fail");
     Ok(ChunkOut { tally, rows })
@@ -201,7 +200,7 @@ fn in_batches<T: Send, E>(
 
 /// Distinct paths held before the Misra-Gries reduction starts (see `paths.rs`).
 fn path_cap(max_paths: usize) -> usize {
-    (4 * max_paths).max(16_384)
+    (4 * max_paths).max(65_536)
 }
 
 /// The second pass: exact counts for the candidate paths that survived reduction.
@@ -213,7 +212,7 @@ fn recount_paths(
 ) -> Vec<((u64, u64), PathEntry)> {
     let mut candidates: Vec<(u64, u64)> = total.paths.entries.keys().copied().collect();
     candidates.sort_unstable();
-    let index: HashMap<(u64, u64), usize> = candidates.iter().enumerate().map(|(i, h)| (*h, i)).collect();
+    let index: PathMap<usize> = candidates.iter().enumerate().map(|(i, h)| (*h, i)).collect();
     let mut exact: Vec<Option<PathEntry>> = vec![None; candidates.len()];
     let count_chunk = |c: u64| {
         let (lo, hi) = chunk_range(cfg, c);

@@ -111,6 +111,11 @@ impl Sketch {
         Sketch::Exact(pairs).bounded()
     }
 
+    /// A sketch of sorted, distinct `(value, count)` pairs.
+    pub fn from_pairs(pairs: Vec<(f64, u64)>) -> Sketch {
+        Sketch::Exact(pairs).bounded()
+    }
+
     fn to_buckets(pairs: &[(f64, u64)]) -> Vec<(i64, u64)> {
         let lg = ln(gamma());
         let mut out: Vec<(i64, u64)> = Vec::new();

@@ -75,6 +75,91 @@ impl IndicatorStats {
     }
 }
 
+/// Collects one indicator's final values over a chunk of runs, cheaply: most
+/// indicators take a handful of distinct values, which are counted in a small table;
+/// only values beyond [`SMALL_DISTINCT`] distinct ones are kept for sorting.
+#[derive(Debug, Clone)]
+pub struct ValueCollector {
+    /// Sums of `v - shift` and its square (the shift keeps them accurate).
+    shift: f64,
+    s1: f64,
+    s2: f64,
+    n: u64,
+    min: f64,
+    max: f64,
+    distinct: Vec<(f64, u64)>,
+    last: usize,
+    rest: Vec<f64>,
+}
+
+/// Distinct values counted in a collector's small table.
+pub const SMALL_DISTINCT: usize = 32;
+
+impl ValueCollector {
+    /// A collector whose sums are taken about `shift` (use the indicator's start).
+    pub fn new(shift: f64) -> Self {
+        ValueCollector {
+            shift,
+            s1: 0.0,
+            s2: 0.0,
+            n: 0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            distinct: Vec::with_capacity(SMALL_DISTINCT),
+            last: 0,
+            rest: Vec::new(),
+        }
+    }
+
+    /// Adds one run's final value.
+    #[inline]
+    pub fn push(&mut self, v: f64) {
+        let v = if v == 0.0 { 0.0 } else { v }; // fold -0 into 0
+        let d = v - self.shift;
+        self.s1 += d;
+        self.s2 += d * d;
+        self.n += 1;
+        self.min = self.min.min(v);
+        self.max = self.max.max(v);
+        if let Some(e) = self.distinct.get_mut(self.last)
+            && e.0 == v
+        {
+            e.1 += 1;
+            return;
+        }
+        if let Some(i) = self.distinct.iter().position(|e| e.0 == v) {
+            self.distinct[i].1 += 1;
+            self.last = i;
+        } else if self.distinct.len() < SMALL_DISTINCT {
+            self.last = self.distinct.len();
+            self.distinct.push((v, 1));
+        } else {
+            self.rest.push(v);
+        }
+    }
+
+    /// The statistics of the values pushed.
+    pub fn finish(mut self) -> IndicatorStats {
+        if self.n == 0 {
+            return IndicatorStats::default();
+        }
+        let nf = self.n as f64;
+        self.distinct.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let mut sketch = Sketch::from_pairs(self.distinct);
+        if !self.rest.is_empty() {
+            sketch.merge(&Sketch::from_values(&mut self.rest));
+        }
+        IndicatorStats {
+            n: self.n,
+            mean: self.shift + self.s1 / nf,
+            m2: (self.s2 - self.s1 * self.s1 / nf).max(0.0),
+            min: self.min,
+            max: self.max,
+            sketch,
+        }
+    }
+}
+
 /// Everything counted over a range of runs.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {

@@ -102,7 +102,7 @@ impl<'a> Walker<'a> {
         let mut steps = 0u32;
         loop {
             if steps == sc.max_steps {
-                return Ok(RunEnd { outcome: sc.step_limit_outcome(), steps, path_hash: (h1, h2) });
+                return Ok(RunEnd { outcome: sc.step_limit_outcome(), steps, path_hash: finish_hash(h1, h2, steps) });
             }
             steps += 1;
             let node = &sc.nodes[at];
@@ -136,9 +136,10 @@ impl<'a> Walker<'a> {
             let first_time = *word & bit == 0;
             *word |= bit;
             obs.taken(gid as u32, first_time);
+            // Two multiplicative hashes of the branch sequence, mixed once at the end.
             let g = gid as u64 + 1;
-            h1 = rng::mix64(h1 ^ g);
-            h2 = rng::mix64(h2.wrapping_add(g.wrapping_mul(GOLDEN)));
+            h1 = (h1 ^ g).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            h2 = (h2.rotate_left(29) ^ g).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
             for (e, effect) in branch.effects.iter().enumerate() {
                 let i = effect.indicator as usize;
                 let draw0 = (e as u32 + 1) << 16;
@@ -164,11 +165,17 @@ impl<'a> Walker<'a> {
                 Some(n) => at = n as usize,
                 None => {
                     let outcome = outcome.or(branch.end_outcome).unwrap_or(sc.step_limit_outcome());
-                    return Ok(RunEnd { outcome, steps, path_hash: (h1, h2) });
+                    return Ok(RunEnd { outcome, steps, path_hash: finish_hash(h1, h2, steps) });
                 }
             }
         }
     }
+}
+
+/// The 128-bit path hash from the running products and the path length.
+#[inline(always)]
+fn finish_hash(h1: u64, h2: u64, steps: u32) -> (u64, u64) {
+    (rng::mix64(h1 ^ u64::from(steps)), rng::mix64(h2.wrapping_add(u64::from(steps).wrapping_mul(GOLDEN))))
 }
 
 /// The branch chosen by `u` in [0, 1) over cumulative weights: the first whose running
