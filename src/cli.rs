@@ -31,6 +31,25 @@ pub enum Command {
         after_help = "Examples:\n  whatif tree putin_north_korea_visit --depth 3\n  whatif tree scenarios/putin_north_korea_visit.yaml --format dot | dot -Tsvg > tree.svg"
     )]
     Tree(TreeArgs),
+    /// Run a baseline and variants with the same seed; paired differences with intervals
+    #[command(
+        after_help = "Example:\n  whatif compare putin_north_korea_visit putin_north_korea_visit_sanctions_tighten putin_north_korea_visit_limited_cooperation"
+    )]
+    Compare(CompareArgs),
+    /// How outcome shares move as one weight (or an indicator's start) varies
+    #[command(
+        after_help = "Examples:\n  whatif sweep putin_north_korea_visit --vary reaction.new_sanctions=0:12:7\n  whatif sweep putin_north_korea_visit --vary indicator.regional_tension.start=0:6:4"
+    )]
+    Sweep(SweepArgs),
+    /// Tornado table: each branch weight scaled down and up, the swing in each outcome
+    #[command(after_help = "Example:\n  whatif sensitivity putin_north_korea_visit --factors 0.5,2")]
+    Sensitivity(SensitivityArgs),
+    /// Shares and interval widths at growing run counts, next to the exact values
+    #[command(after_help = "Example:\n  whatif converge putin_north_korea_visit --runs 1000000")]
+    Converge(ConvergeArgs),
+    /// Tell one run as a story, step by step
+    #[command(after_help = "Example:\n  whatif replay putin_north_korea_visit --run 17")]
+    Replay(ReplayArgs),
     /// List the bundled scenarios
     #[command(after_help = "Example:\n  whatif list")]
     List,
@@ -52,10 +71,9 @@ fn parse_seed(s: &str) -> Result<SeedArg, String> {
         .map_err(|_| format!("`{s}` is not a seed: use a whole number from 0 to {} or `random`", u64::MAX))
 }
 
-#[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Scenario file, or the name of a bundled scenario (see `whatif list`)
-    pub scenario: Option<String>,
+/// Options shared by every command that simulates.
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
     /// Number of simulated runs
     #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000_000))]
     pub runs: u64,
@@ -65,18 +83,26 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
-    /// Output folder (default: output/<scenario file stem>/)
+    /// Output folder (default: under output/, named after the scenario file)
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Print nothing on success
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file, or the name of a bundled scenario (see `whatif list`)
+    pub scenario: Option<String>,
+    #[command(flatten)]
+    pub sim: SimArgs,
     /// Also write runs.csv, one row per run
     #[arg(long)]
     pub per_run: bool,
     /// Most frequent paths listed in paths.csv (0: no path table rows)
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
     pub max_paths: u64,
-    /// Print nothing on success
-    #[arg(long, short)]
-    pub quiet: bool,
     /// Skip the exact analysis (the exact_* columns stay empty)
     #[arg(long)]
     pub no_exact: bool,
@@ -103,6 +129,67 @@ pub struct TreeArgs {
     /// Levels of nodes to expand in the text format (default: all)
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub depth: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The baseline scenario, then one or more variants
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<String>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    pub scenario: String,
+    /// What to vary: NODE.BRANCH=LO:HI:STEPS (a base weight) or indicator.NAME.start=LO:HI:STEPS
+    #[arg(long, required = true, value_parser = crate::analysis::sweep::parse_vary)]
+    pub vary: crate::analysis::sweep::VarySpec,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+/// `LOW,HIGH` factors for `sensitivity`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Factors(pub f64, pub f64);
+
+fn parse_factors(s: &str) -> Result<Factors, String> {
+    let (a, b) = s.split_once(',').ok_or_else(|| format!("`{s}` is not LOW,HIGH (e.g. 0.5,2)"))?;
+    let f = |x: &str| x.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v > 0.0);
+    match (f(a), f(b)) {
+        (Some(lo), Some(hi)) if lo < hi => Ok(Factors(lo, hi)),
+        (Some(_), Some(_)) => Err("LOW must be below HIGH".into()),
+        _ => Err(format!("`{s}`: both factors must be positive numbers, e.g. 0.5,2")),
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    pub scenario: String,
+    /// The factors each weight is multiplied by, LOW,HIGH
+    #[arg(long, default_value = "0.5,2", value_parser = parse_factors)]
+    pub factors: Factors,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvergeArgs {
+    pub scenario: String,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    pub scenario: String,
+    /// The run to tell (0-based, as in runs.csv)
+    #[arg(long)]
+    pub run: u64,
+    /// Seed (as given to `run`)
+    #[arg(long, value_parser = parse_seed)]
+    pub seed: Option<SeedArg>,
 }
 
 #[derive(Debug, Args)]

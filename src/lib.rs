@@ -7,6 +7,7 @@
 //! [`commands::dispatch`]. Nothing here is a forecast: files must declare themselves
 //! illustrative, and every result carries their notice.
 
+pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod engine;

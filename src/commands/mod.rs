@@ -1,11 +1,18 @@
 //! One module per subcommand; [`dispatch`] maps the parsed command line to them.
 
 mod check;
+mod compare;
+mod converge;
+mod replay;
 mod run;
+mod sensitivity;
+mod sweep;
 mod tree;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, DEFAULT_SEED, SeedArg, SimArgs};
+use crate::engine::simulate::SimConfig;
 use crate::engine::simulate::SimError;
+use crate::output::SeedSource;
 use crate::output::atomic::OutputError;
 use crate::scenario::{self, LoadError, Scenario, bundled};
 use std::io::Write;
@@ -20,13 +27,15 @@ pub enum AppError {
     Run(SimError),
     /// Results could not be written (exit 1).
     Output(OutputError),
+    /// Arguments that parse but do not fit the scenario (exit 2).
+    Usage(String),
 }
 
 impl AppError {
     /// The process exit status: 2 for bad input, 1 for any other failure.
     pub fn exit_code(&self) -> i32 {
         match self {
-            AppError::Scenario(_) => 2,
+            AppError::Scenario(_) | AppError::Usage(_) => 2,
             AppError::Run(SimError::NoWeight { .. }) => 2,
             AppError::Run(_) | AppError::Output(_) => 1,
         }
@@ -47,6 +56,7 @@ impl std::fmt::Display for AppError {
             }
             AppError::Run(e) => write!(f, "error: {e}\nnothing was written"),
             AppError::Output(e) => write!(f, "error: {e}"),
+            AppError::Usage(e) => write!(f, "error: {e}\nnothing was written"),
         }
     }
 }
@@ -63,6 +73,11 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Run(args) => run::run(&args),
         Command::Check(args) => check::check(&args),
         Command::Tree(args) => tree::tree(&args),
+        Command::Compare(args) => compare::compare(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(&args),
+        Command::Converge(args) => converge::converge(&args),
+        Command::Replay(args) => replay::replay(&args),
         Command::List => {
             let mut text = String::new();
             for b in bundled::ALL {
@@ -73,6 +88,40 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
             print(&text);
             Ok(())
         }
+    }
+}
+
+/// The seed of a command: the default, the one given, or a random one.
+pub fn resolve_seed(seed: Option<SeedArg>) -> (u64, SeedSource) {
+    match seed {
+        None => (DEFAULT_SEED, SeedSource::Default),
+        Some(SeedArg::Fixed(s)) => (s, SeedSource::Given),
+        Some(SeedArg::Random) => (rand::random::<u64>(), SeedSource::Random),
+    }
+}
+
+/// The simulation settings of a command line.
+pub fn sim_config(args: &SimArgs, max_paths: usize) -> (SimConfig, SeedSource) {
+    let (seed, source) = resolve_seed(args.seed);
+    let threads =
+        args.threads.map(|t| t as usize).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    (SimConfig { runs: args.runs, seed, threads, max_paths }, source)
+}
+
+/// Loads a scenario, as a command's error.
+pub fn load_one(arg: &str) -> Result<Scenario, AppError> {
+    load(arg).map_err(|e| AppError::Scenario(vec![e]))
+}
+
+/// `--out`, or `output/<name>/`.
+pub fn out_dir(args: &SimArgs, name: &str) -> std::path::PathBuf {
+    args.out.clone().unwrap_or_else(|| Path::new("output").join(name))
+}
+
+/// Prints unless `--quiet`.
+pub fn say(args: &SimArgs, text: &str) {
+    if !args.quiet {
+        print(text);
     }
 }
 

@@ -1,9 +1,10 @@
 //! `whatif run`: simulate one scenario, write the CSV files, print the summary.
 
+use super::sim_config;
 use super::{AppError, load, print};
-use crate::cli::{DEFAULT_SEED, RunArgs, SeedArg};
+use crate::cli::RunArgs;
 use crate::engine::exact::Budget;
-use crate::engine::simulate::{SimConfig, simulate};
+use crate::engine::simulate::simulate;
 use crate::output::atomic::{FileSet, OutputError, finish};
 use crate::output::{self, ExactStatus, RunReport, SeedSource};
 use crate::scenario::bundled;
@@ -12,15 +13,9 @@ use std::io::Write;
 pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let name = args.scenario.as_deref().unwrap_or(bundled::DEFAULT);
     let sc = load(name).map_err(|e| AppError::Scenario(vec![e]))?;
-    let (seed, seed_source) = match args.seed {
-        None => (DEFAULT_SEED, SeedSource::Default),
-        Some(SeedArg::Fixed(s)) => (s, SeedSource::Given),
-        Some(SeedArg::Random) => (rand::random::<u64>(), SeedSource::Random),
-    };
-    let threads =
-        args.threads.map(|t| t as usize).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let config = SimConfig { runs: args.runs, seed, threads, max_paths: args.max_paths as usize };
-    let dir = args.out.clone().unwrap_or_else(|| output::default_dir(&sc));
+    let (config, seed_source) = sim_config(&args.sim, args.max_paths as usize);
+    let seed = config.seed;
+    let dir = args.sim.out.clone().unwrap_or_else(|| output::default_dir(&sc));
 
     // Prepare the folder first, so that an unwritable --out fails before a long run.
     let mut files = FileSet::new(&dir)?;
@@ -42,7 +37,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let report = RunReport::new(&sc, config, seed_source, &result, &exact);
     output::write_run(&report, files, args.per_run)?;
 
-    if !args.quiet {
+    if !args.sim.quiet {
         let mut text = output::terminal::summary(&report);
         let step_limited = result.tally.outcome_runs[sc.step_limit_outcome() as usize];
         if step_limited > 0 {

@@ -97,7 +97,7 @@ struct ChunkOut {
     rows: Vec<u8>,
 }
 
-fn chunk_range(cfg: &SimConfig, chunk: u64) -> (u64, u64) {
+pub(crate) fn chunk_range(cfg: &SimConfig, chunk: u64) -> (u64, u64) {
     let lo = chunk * CHUNK_RUNS;
     (lo, (lo + CHUNK_RUNS).min(cfg.runs))
 }
@@ -178,7 +178,7 @@ pub fn simulate(sc: &Scenario, cfg: &SimConfig, mut rows: Option<&mut dyn Write>
 /// Runs `work` on every chunk of runs on the pool, a batch of chunks at a time, and hands
 /// the results to `merge` in chunk order. Only one batch of results is held at once, so
 /// memory does not grow with the run count.
-fn in_batches<T: Send, E>(
+pub(crate) fn in_batches<T: Send, E>(
     pool: &rayon::ThreadPool,
     cfg: &SimConfig,
     work: impl Fn(u64) -> T + Sync,
@@ -252,7 +252,7 @@ fn recount_paths(
     all
 }
 
-fn no_weight(sc: &Scenario, seed: u64, run: u64, e: NoWeight) -> SimError {
+pub(crate) fn no_weight(sc: &Scenario, seed: u64, run: u64, e: NoWeight) -> SimError {
     let (path, _, _) = record_run(sc, seed, run);
     let mut text = path_text(sc, &path);
     if text.is_empty() {

@@ -12,12 +12,29 @@ use crate::scenario::{EffectKind, Scenario};
 pub trait Observer {
     /// Branch `branch` (global index) was taken; `first` if for the first time this run.
     fn taken(&mut self, branch: u32, first: bool);
+
+    /// Whether [`Observer::visit`] and [`Observer::effect`] want calls (for narration).
+    const DETAILED: bool = false;
+
+    /// Node `node` is entered for the `visit`-th time; `cumulative` holds the running
+    /// sums of its branch weights at this visit.
+    fn visit(&mut self, _node: u32, _visit: u32, _cumulative: &[f64]) {}
+
+    /// An effect changed `indicator` from `before` to `after` (after clamping).
+    fn effect(&mut self, _indicator: u32, _before: f64, _after: f64) {}
 }
 
 impl<T: Observer> Observer for &mut T {
+    const DETAILED: bool = T::DETAILED;
     #[inline(always)]
     fn taken(&mut self, branch: u32, first: bool) {
         (**self).taken(branch, first);
+    }
+    fn visit(&mut self, node: u32, visit: u32, cumulative: &[f64]) {
+        (**self).visit(node, visit, cumulative);
+    }
+    fn effect(&mut self, indicator: u32, before: f64, after: f64) {
+        (**self).effect(indicator, before, after);
     }
 }
 
@@ -129,6 +146,9 @@ impl<'a> Walker<'a> {
             } else {
                 pick(&node.cumulative, u)
             };
+            if O::DETAILED {
+                obs.visit(at as u32, visit, if node.conditional { &self.weights } else { &node.cumulative });
+            }
             let gid = first + local;
             let branch = &sc.branches[gid];
             let word = &mut self.took[gid / 64];
@@ -157,6 +177,9 @@ impl<'a> Walker<'a> {
                 };
                 let ind = &sc.indicators[i];
                 self.values[i] = v.max(ind.min).min(ind.max);
+                if O::DETAILED {
+                    obs.effect(i as u32, cur, self.values[i]);
+                }
             }
             if branch.outcome.is_some() {
                 outcome = branch.outcome;

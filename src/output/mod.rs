@@ -150,6 +150,25 @@ pub fn write_run(report: &RunReport, mut files: FileSet, per_run: bool) -> Resul
     files.commit(stale)
 }
 
+/// A CSV file from a header and rows, in the same dialect as every other output.
+pub fn csv_bytes<R: AsRef<[String]>>(header: &[&str], rows: &[R]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    w.write_record(header).expect("writing CSV to memory cannot fail");
+    for r in rows {
+        w.write_record(r.as_ref()).expect("writing CSV to memory cannot fail");
+    }
+    w.into_inner().expect("writing CSV to memory cannot fail")
+}
+
+/// Writes whole files into `dir` atomically (all or none).
+pub fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
+    let mut set = FileSet::new(dir)?;
+    for (name, bytes) in files {
+        set.write(name, bytes)?;
+    }
+    set.commit(&[])
+}
+
 /// The header of `runs.csv`.
 pub fn runs_header(sc: &Scenario) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());

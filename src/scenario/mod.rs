@@ -61,6 +61,24 @@ impl Scenario {
         (self.outcomes.len() - 1) as u32
     }
 
+    /// The global index of branch `node.branch`.
+    pub fn branch_index(&self, full_id: &str) -> Option<usize> {
+        self.branches.iter().position(|b| b.full_id == full_id)
+    }
+
+    /// Sets a branch's base weight (as `sweep` and `sensitivity` do), keeping the
+    /// node's running sums in step.
+    pub fn set_weight(&mut self, branch: usize, weight: f64) {
+        self.branches[branch].weight = weight;
+        let n = self.branches[branch].node as usize;
+        let first = self.nodes[n].first_branch as usize;
+        let mut sum = 0.0;
+        for (j, c) in self.nodes[n].cumulative.iter_mut().enumerate() {
+            sum += self.branches[first + j].weight;
+            *c = sum;
+        }
+    }
+
     /// The branches of node `n`.
     pub fn node_branches(&self, n: u32) -> &[Branch] {
         let node = &self.nodes[n as usize];

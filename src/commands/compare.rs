@@ -1,0 +1,215 @@
+//! `whatif compare`: a baseline and variants with the same seed and runs, side by side.
+
+use super::{AppError, load_one, out_dir, say, sim_config};
+use crate::analysis::compare::{Paired, paired, structure};
+use crate::cli::CompareArgs;
+use crate::engine::exact::Budget;
+use crate::format::{exact_or_empty, percent, share, value};
+use crate::output::terminal::{count, notice};
+use crate::output::{ExactStatus, csv_bytes, write_files};
+use crate::stats::wilson;
+use std::fmt::Write;
+
+pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
+    let scenarios = args.scenarios.iter().map(|s| load_one(s)).collect::<Result<Vec<_>, _>>()?;
+    let (cfg, _) = sim_config(&args.sim, 0);
+    let base = &scenarios[0];
+    let exact: Vec<ExactStatus> = scenarios.iter().map(|s| ExactStatus::compute(s, Budget::default())).collect();
+    let pairs: Vec<Paired> =
+        scenarios[1..].iter().map(|v| paired(base, v, &cfg)).collect::<Result<_, _>>().map_err(AppError::Run)?;
+
+    // The probability of a label in scenario `k`, where exact figures exist.
+    let exact_p = |k: usize, label: &str| -> Option<f64> {
+        let e = exact[k].get()?;
+        Some(scenarios[k].outcomes.iter().position(|o| o == label).map_or(0.0, |o| e.outcome[o]))
+    };
+    let mut comparison = Vec::new();
+    let mut differences = Vec::new();
+    let mut ind_diff = Vec::new();
+    let mut changes = Vec::new();
+    let n = cfg.runs;
+    let mut text = notice(&base.title, &base.notice);
+    let _ = writeln!(
+        text,
+        "\nSame seed ({}) and {} runs for every file; differences are paired run by run (variant minus baseline).",
+        cfg.seed,
+        count(n)
+    );
+    for (v, p) in pairs.iter().enumerate() {
+        let k = v + 1;
+        let var = &scenarios[k];
+        if v == 0 {
+            for (o, label) in p.labels.iter().enumerate() {
+                let (lo, hi) = wilson(p.base[o], n);
+                comparison.push(vec![
+                    base.stem.clone(),
+                    label.clone(),
+                    p.base[o].to_string(),
+                    share(p.base[o] as f64 / n as f64),
+                    share(lo),
+                    share(hi),
+                    exact_or_empty(exact_p(0, label)),
+                ]);
+            }
+        }
+        for (o, label) in p.labels.iter().enumerate() {
+            let (lo, hi) = wilson(p.variant[o], n);
+            comparison.push(vec![
+                var.stem.clone(),
+                label.clone(),
+                p.variant[o].to_string(),
+                share(p.variant[o] as f64 / n as f64),
+                share(lo),
+                share(hi),
+                exact_or_empty(exact_p(k, label)),
+            ]);
+        }
+        let _ = writeln!(text, "\n{} vs {}", var.stem, base.stem);
+        let diff = structure(base, var);
+        for c in diff.iter().take(12) {
+            let place = match (c.node.as_str(), c.branch.as_str()) {
+                ("(indicators)", name) => format!("indicator {name}"),
+                ("", "") => String::new(),
+                (node, "") => node.to_string(),
+                (node, branch) => format!("{node}.{branch}"),
+            };
+            let _ = writeln!(
+                text,
+                "  {} {place} {}: {} → {}",
+                c.change,
+                c.field,
+                or_dash(&c.baseline),
+                or_dash(&c.variant)
+            );
+        }
+        if diff.len() > 12 {
+            let _ = writeln!(text, "  ... and {} more changes (structure.csv)", diff.len() - 12);
+        }
+        if diff.is_empty() {
+            let _ = writeln!(text, "  (no differences in structure)");
+        }
+        let width = p.labels.iter().map(|l| l.chars().count()).max().unwrap_or(7).clamp(7, 36);
+        let _ = writeln!(
+            text,
+            "  {:<width$}  {:>8}  {:>8}  {:>28}  {:>9}",
+            "outcome", "baseline", "variant", "difference, 95% interval", "exact"
+        );
+        for (o, label) in p.labels.iter().enumerate() {
+            let (d, lo, hi) = p.difference(o);
+            let ed = exact_p(0, label).zip(exact_p(k, label)).map(|(a, b)| b - a);
+            if p.base[o] + p.variant[o] == 0 && ed.is_none_or(|e| e == 0.0) {
+                continue;
+            }
+            differences.push(vec![
+                var.stem.clone(),
+                label.clone(),
+                share(p.base[o] as f64 / n as f64),
+                share(p.variant[o] as f64 / n as f64),
+                share(d),
+                share(lo),
+                share(hi),
+                exact_or_empty(ed),
+            ]);
+            let _ = writeln!(
+                text,
+                "  {:<width$}  {:>8}  {:>8}  {:>28}  {:>9}",
+                label.chars().take(width).collect::<String>(),
+                percent(p.base[o] as f64 / n as f64),
+                percent(p.variant[o] as f64 / n as f64),
+                format!("{} pp [{}, {}]", pp(d), pp(lo), pp(hi)),
+                ed.map(|e| format!("{} pp", pp(e))).unwrap_or_default(),
+            );
+        }
+        for (j, (name, bi, vi)) in p.indicators.iter().enumerate() {
+            let (d, lo, hi) = p.indicator_difference(j);
+            let em = exact[0]
+                .get()
+                .and_then(|e| e.indicator_mean[*bi])
+                .zip(exact[k].get().and_then(|e| e.indicator_mean[*vi]))
+                .map(|(a, b)| b - a);
+            ind_diff.push(vec![
+                var.stem.clone(),
+                name.clone(),
+                value(p.sums[j][0] / n as f64),
+                value(p.sums[j][1] / n as f64),
+                value(d),
+                value(lo),
+                value(hi),
+                exact_or_empty(em),
+            ]);
+        }
+        for c in diff {
+            changes.push(vec![
+                var.stem.clone(),
+                c.change.to_string(),
+                c.node,
+                c.branch,
+                c.field,
+                c.baseline,
+                c.variant,
+            ]);
+        }
+    }
+    let dir = out_dir(&args.sim, &format!("{}_compare", base.stem));
+    write_files(
+        &dir,
+        &[
+            (
+                "comparison.csv",
+                csv_bytes(
+                    &["scenario", "outcome", "runs", "share", "ci95_low", "ci95_high", "exact_probability"],
+                    &comparison,
+                ),
+            ),
+            (
+                "differences.csv",
+                csv_bytes(
+                    &[
+                        "variant",
+                        "outcome",
+                        "share_baseline",
+                        "share_variant",
+                        "difference",
+                        "ci95_low",
+                        "ci95_high",
+                        "exact_difference",
+                    ],
+                    &differences,
+                ),
+            ),
+            (
+                "indicator_differences.csv",
+                csv_bytes(
+                    &[
+                        "variant",
+                        "indicator",
+                        "mean_baseline",
+                        "mean_variant",
+                        "difference",
+                        "ci95_low",
+                        "ci95_high",
+                        "exact_difference",
+                    ],
+                    &ind_diff,
+                ),
+            ),
+            (
+                "structure.csv",
+                csv_bytes(&["scenario", "change", "node", "branch", "field", "baseline", "variant"], &changes),
+            ),
+        ],
+    )?;
+    let _ = writeln!(text, "\nfiles: {}/", dir.display());
+    say(&args.sim, &text);
+    Ok(())
+}
+
+fn or_dash(s: &str) -> &str {
+    if s.is_empty() { "–" } else { s }
+}
+
+/// A difference in percentage points with a sign, e.g. `+1.25`.
+fn pp(x: f64) -> String {
+    let s = crate::format::fixed(100.0 * x, 2);
+    if s.starts_with('-') || s == "0.00" { s } else { format!("+{s}") }
+}

@@ -1,0 +1,91 @@
+//! `whatif sweep`: one weight (or start value) across a range, the outcome shares at each.
+
+use super::{AppError, load_one, out_dir, say, sim_config};
+use crate::analysis::sweep::{Target, sweep as run_sweep};
+use crate::cli::SweepArgs;
+use crate::engine::exact::Budget;
+use crate::format::{exact_or_empty, percent, share};
+use crate::output::terminal::{count, notice};
+use crate::output::{csv_bytes, write_files};
+use crate::stats::wilson;
+use std::fmt::Write;
+
+pub fn sweep(args: &SweepArgs) -> Result<(), AppError> {
+    let sc = load_one(&args.scenario)?;
+    let target = args.vary.resolve(&sc).map_err(AppError::Usage)?;
+    let (cfg, _) = sim_config(&args.sim, 0);
+    let values = args.vary.values();
+    let points = run_sweep(&sc, target, &values, &cfg, Budget::default()).map_err(AppError::Run)?;
+    // Outcomes that occur at some point, in file order.
+    let outcomes: Vec<usize> = (0..sc.outcomes.len())
+        .filter(|&o| {
+            sc.explicit_outcomes[o]
+                || points
+                    .iter()
+                    .any(|p| p.result.tally.outcome_runs[o] > 0 || p.exact.get().is_some_and(|e| e.outcome[o] > 1e-12))
+        })
+        .collect();
+    let mut rows = Vec::new();
+    for p in &points {
+        let t = &p.result.tally;
+        for &o in &outcomes {
+            let (lo, hi) = wilson(t.outcome_runs[o], t.runs);
+            rows.push(vec![
+                crate::format::value(p.value),
+                sc.outcomes[o].clone(),
+                t.outcome_runs[o].to_string(),
+                share(t.outcome_runs[o] as f64 / t.runs as f64),
+                share(lo),
+                share(hi),
+                exact_or_empty(p.exact.get().map(|e| e.outcome[o])),
+            ]);
+        }
+    }
+    let dir = out_dir(&args.sim, &sc.stem);
+    write_files(
+        &dir,
+        &[(
+            "sweep.csv",
+            csv_bytes(&["value", "outcome", "runs", "share", "ci95_low", "ci95_high", "exact_probability"], &rows),
+        )],
+    )?;
+
+    let mut text = notice(&sc.title, &sc.notice);
+    let what = match target {
+        Target::Weight(b) => format!(
+            "base weight of {} (file: {})",
+            sc.branches[b].full_id,
+            crate::output::tree::number(sc.branches[b].weight)
+        ),
+        Target::Start(i) => format!(
+            "start of {} (file: {})",
+            sc.indicators[i].name,
+            crate::output::tree::number(sc.indicators[i].start)
+        ),
+    };
+    let _ = writeln!(
+        text,
+        "\nSweeping the {what}; {} runs per point, seed {}. Exact values where available.\n",
+        count(cfg.runs),
+        cfg.seed
+    );
+    let _ = write!(text, "{:>10}", "value");
+    for &o in &outcomes {
+        let _ = write!(text, "  {:>14}", sc.outcomes[o].chars().take(14).collect::<String>());
+    }
+    text.push('\n');
+    for p in &points {
+        let _ = write!(text, "{:>10}", crate::output::tree::number(p.value));
+        for &o in &outcomes {
+            let cell = match p.exact.get() {
+                Some(e) => percent(e.outcome[o]),
+                None => percent(p.result.tally.outcome_runs[o] as f64 / p.result.tally.runs as f64),
+            };
+            let _ = write!(text, "  {cell:>14}");
+        }
+        text.push('\n');
+    }
+    let _ = writeln!(text, "\nfiles: {}/sweep.csv", dir.display());
+    say(&args.sim, &text);
+    Ok(())
+}
