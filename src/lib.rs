@@ -12,6 +12,7 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod format;
+pub mod interrupt;
 pub mod output;
 pub mod scenario;
 pub mod stats;

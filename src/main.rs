@@ -4,6 +4,7 @@ use clap::Parser;
 
 fn main() {
     let cli = whatif::cli::Cli::parse();
+    whatif::interrupt::install();
     if let Err(e) = whatif::commands::dispatch(cli) {
         eprintln!("{e}");
         std::process::exit(e.exit_code());

@@ -125,7 +125,7 @@ pub fn paired(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Pa
         }
         Ok(part)
     };
-    in_batches(&pool, cfg, chunk, |part: Result<Paired, SimError>| {
+    in_batches(&pool, cfg, chunk, |part: Result<Paired, SimError>| -> Result<(), SimError> {
         let part = part?;
         total.runs += part.runs;
         for o in 0..n {

@@ -54,7 +54,7 @@ pub fn converge(sc: &Scenario, cfg: &SimConfig) -> Result<Vec<(u64, Vec<u64>)>, 
     };
     let mut running = vec![0u64; n];
     let mut out = Vec::new();
-    in_batches(&pool, cfg, chunk, |part| {
+    in_batches(&pool, cfg, chunk, |part: Result<ChunkCounts, SimError>| -> Result<(), SimError> {
         let (inside, totals) = part?;
         for (k, prefix) in inside {
             out.push((k, running.iter().zip(&prefix).map(|(a, b)| a + b).collect()));

@@ -1,6 +1,6 @@
 //! `whatif compare`: a baseline and variants with the same seed and runs, side by side.
 
-use super::{AppError, load_one, out_dir, say, sim_config};
+use super::{AppError, check_interrupt, load_one, out_dir, say, sim_config};
 use crate::analysis::compare::{Paired, paired, structure};
 use crate::cli::CompareArgs;
 use crate::engine::exact::Budget;
@@ -151,6 +151,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
         }
     }
     let dir = out_dir(&args.sim, &format!("{}_compare", base.stem));
+    check_interrupt()?;
     write_files(
         &dir,
         &[

@@ -1,6 +1,6 @@
 //! `whatif converge`: how the shares settle as runs accumulate.
 
-use super::{AppError, load_one, out_dir, say, sim_config};
+use super::{AppError, check_interrupt, load_one, out_dir, say, sim_config};
 use crate::analysis::converge::{converge as run_converge, runs_for_half_width};
 use crate::cli::ConvergeArgs;
 use crate::engine::exact::Budget;
@@ -45,6 +45,7 @@ pub fn converge(args: &ConvergeArgs) -> Result<(), AppError> {
         }
     }
     let dir = out_dir(&args.sim, &sc.stem);
+    check_interrupt()?;
     write_files(
         &dir,
         &[(

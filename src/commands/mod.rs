@@ -29,6 +29,8 @@ pub enum AppError {
     Output(OutputError),
     /// Arguments that parse but do not fit the scenario (exit 2).
     Usage(String),
+    /// Ctrl-C (exit 130).
+    Interrupted,
 }
 
 impl AppError {
@@ -37,6 +39,7 @@ impl AppError {
         match self {
             AppError::Scenario(_) | AppError::Usage(_) => 2,
             AppError::Run(SimError::NoWeight { .. }) => 2,
+            AppError::Interrupted | AppError::Run(SimError::Interrupted) => 130,
             AppError::Run(_) | AppError::Output(_) => 1,
         }
     }
@@ -54,9 +57,11 @@ impl std::fmt::Display for AppError {
                 }
                 Ok(())
             }
+            AppError::Run(SimError::Interrupted) => write!(f, "{}", AppError::Interrupted),
             AppError::Run(e) => write!(f, "error: {e}\nnothing was written"),
             AppError::Output(e) => write!(f, "error: {e}"),
             AppError::Usage(e) => write!(f, "error: {e}\nnothing was written"),
+            AppError::Interrupted => write!(f, "interrupted: nothing was written; earlier results are untouched"),
         }
     }
 }
@@ -116,6 +121,11 @@ pub fn load_one(arg: &str) -> Result<Scenario, AppError> {
 /// `--out`, or `output/<name>/`.
 pub fn out_dir(args: &SimArgs, name: &str) -> std::path::PathBuf {
     args.out.clone().unwrap_or_else(|| Path::new("output").join(name))
+}
+
+/// Fails with [`AppError::Interrupted`] once Ctrl-C was pressed (call before writing).
+pub fn check_interrupt() -> Result<(), AppError> {
+    if crate::interrupt::interrupted() { Err(AppError::Interrupted) } else { Ok(()) }
 }
 
 /// Prints unless `--quiet`.

@@ -1,7 +1,7 @@
 //! `whatif run`: simulate one scenario, write the CSV files, print the summary.
 
-use super::sim_config;
 use super::{AppError, load, print};
+use super::{check_interrupt, sim_config};
 use crate::cli::RunArgs;
 use crate::engine::exact::Budget;
 use crate::engine::simulate::simulate;
@@ -34,6 +34,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     } else {
         ExactStatus::compute(&sc, Budget { max_states: args.exact_states, ..Budget::default() })
     };
+    check_interrupt()?;
     let report = RunReport::new(&sc, config, seed_source, &result, &exact);
     output::write_run(&report, files, args.per_run)?;
 

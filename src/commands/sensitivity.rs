@@ -1,6 +1,6 @@
 //! `whatif sensitivity`: the tornado table.
 
-use super::{AppError, load_one, out_dir, say, sim_config};
+use super::{AppError, check_interrupt, load_one, out_dir, say, sim_config};
 use crate::analysis::sensitivity::{Method, sensitivity as run_sensitivity};
 use crate::cli::SensitivityArgs;
 use crate::engine::exact::Budget;
@@ -40,6 +40,7 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), AppError> {
         })
         .collect();
     let dir = out_dir(&args.sim, &sc.stem);
+    check_interrupt()?;
     write_files(
         &dir,
         &[(

@@ -1,6 +1,6 @@
 //! `whatif sweep`: one weight (or start value) across a range, the outcome shares at each.
 
-use super::{AppError, load_one, out_dir, say, sim_config};
+use super::{AppError, check_interrupt, load_one, out_dir, say, sim_config};
 use crate::analysis::sweep::{Target, sweep as run_sweep};
 use crate::cli::SweepArgs;
 use crate::engine::exact::Budget;
@@ -42,6 +42,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), AppError> {
         }
     }
     let dir = out_dir(&args.sim, &sc.stem);
+    check_interrupt()?;
     write_files(
         &dir,
         &[(

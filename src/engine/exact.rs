@@ -329,6 +329,9 @@ impl Walk<'_> {
                 self.budget.max_states
             ));
         }
+        if crate::interrupt::interrupted() {
+            return Err("interrupted".into());
+        }
         if self.started.elapsed() > self.budget.max_time {
             return Err(format!("gave up: the time limit of {} s was reached", self.budget.max_time.as_secs()));
         }

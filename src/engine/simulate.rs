@@ -59,6 +59,8 @@ pub enum SimError {
     Write(std::io::Error),
     /// Building the thread pool failed.
     Threads(String),
+    /// Ctrl-C was pressed.
+    Interrupted,
 }
 
 impl std::fmt::Display for SimError {
@@ -72,6 +74,7 @@ impl std::fmt::Display for SimError {
             ),
             SimError::Write(e) => write!(f, "cannot write the per-run table: {e}"),
             SimError::Threads(e) => write!(f, "cannot start worker threads: {e}"),
+            SimError::Interrupted => write!(f, "interrupted"),
         }
     }
 }
@@ -150,7 +153,7 @@ pub fn simulate(sc: &Scenario, cfg: &SimConfig, mut rows: Option<&mut dyn Write>
         &pool,
         cfg,
         |c| run_chunk(sc, cfg, c, want_rows),
-        |out| {
+        |out| -> Result<(), SimError> {
             let out = out.map_err(|(run, e)| no_weight(sc, cfg.seed, run, e))?;
             total.merge(out.tally, cap);
             if let Some(w) = rows.as_mut() {
@@ -163,7 +166,7 @@ pub fn simulate(sc: &Scenario, cfg: &SimConfig, mut rows: Option<&mut dyn Write>
     let (top, second_pass) = if cfg.max_paths == 0 {
         (Vec::new(), false)
     } else if total.paths.reduced {
-        (recount_paths(sc, cfg, &pool, &total), true)
+        (recount_paths(sc, cfg, &pool, &total)?, true)
     } else {
         (total.paths.top(cfg.max_paths), false)
     };
@@ -178,7 +181,7 @@ pub fn simulate(sc: &Scenario, cfg: &SimConfig, mut rows: Option<&mut dyn Write>
 /// Runs `work` on every chunk of runs on the pool, a batch of chunks at a time, and hands
 /// the results to `merge` in chunk order. Only one batch of results is held at once, so
 /// memory does not grow with the run count.
-pub(crate) fn in_batches<T: Send, E>(
+pub(crate) fn in_batches<T: Send, E: From<Interrupted>>(
     pool: &rayon::ThreadPool,
     cfg: &SimConfig,
     work: impl Fn(u64) -> T + Sync,
@@ -188,6 +191,9 @@ pub(crate) fn in_batches<T: Send, E>(
     let batch = (pool.current_num_threads() * 4) as u64;
     let mut next = 0;
     while next < n_chunks {
+        if crate::interrupt::interrupted() {
+            return Err(Interrupted.into());
+        }
         let hi = (next + batch).min(n_chunks);
         let outs: Vec<T> = pool.install(|| (next..hi).into_par_iter().map(&work).collect());
         for out in outs {
@@ -198,10 +204,23 @@ pub(crate) fn in_batches<T: Send, E>(
     Ok(())
 }
 
+/// Ctrl-C stopped a loop over chunks.
+#[derive(Debug)]
+pub struct Interrupted;
+
+impl From<Interrupted> for SimError {
+    fn from(_: Interrupted) -> Self {
+        SimError::Interrupted
+    }
+}
+
 /// Distinct paths held before the Misra-Gries reduction starts (see `paths.rs`).
 fn path_cap(max_paths: usize) -> usize {
     (4 * max_paths).max(65_536)
 }
+
+/// A path's hash with its counts.
+type HashedPath = ((u64, u64), PathEntry);
 
 /// The second pass: exact counts for the candidate paths that survived reduction.
 fn recount_paths(
@@ -209,7 +228,7 @@ fn recount_paths(
     cfg: &SimConfig,
     pool: &rayon::ThreadPool,
     total: &Tally,
-) -> Vec<((u64, u64), PathEntry)> {
+) -> Result<Vec<HashedPath>, SimError> {
     let mut candidates: Vec<(u64, u64)> = total.paths.entries.keys().copied().collect();
     candidates.sort_unstable();
     let index: PathMap<usize> = candidates.iter().enumerate().map(|(i, h)| (*h, i)).collect();
@@ -232,7 +251,7 @@ fn recount_paths(
         }
         found
     };
-    let merge = |found: HashMap<usize, PathEntry>| -> Result<(), std::convert::Infallible> {
+    let merge = |found: HashMap<usize, PathEntry>| -> Result<(), SimError> {
         for (i, e) in found {
             match &mut exact[i] {
                 Some(mine) => {
@@ -244,12 +263,12 @@ fn recount_paths(
         }
         Ok(())
     };
-    let Ok(()) = in_batches(pool, cfg, count_chunk, merge);
-    let mut all: Vec<((u64, u64), PathEntry)> =
+    in_batches(pool, cfg, count_chunk, merge)?;
+    let mut all: Vec<HashedPath> =
         candidates.into_iter().zip(exact).filter_map(|(h, e)| e.map(|e| (h, e))).collect();
     all.sort_unstable_by(|a, b| b.1.count.cmp(&a.1.count).then(a.1.first_run.cmp(&b.1.first_run)));
     all.truncate(cfg.max_paths);
-    all
+    Ok(all)
 }
 
 pub(crate) fn no_weight(sc: &Scenario, seed: u64, run: u64, e: NoWeight) -> SimError {

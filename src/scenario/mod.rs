@@ -199,7 +199,13 @@ pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
         .map_err(|e| whole(format!("cannot read the file: {e}"), "check the path and its permissions"))?;
     let src = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        whole(format!("the file is not UTF-8 text (invalid byte at offset {at})"), "save the file as UTF-8")
+        let bytes = e.as_bytes();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        whole(
+            format!("the file is not UTF-8 text: byte 0x{:02X} at line {line}, column {col}", bytes[at]),
+            "save the file as UTF-8 (most editors offer this under \"Save with encoding\")",
+        )
     })?;
     load_str(&shown, &src)
 }
