@@ -53,6 +53,18 @@ pub enum Command {
     /// List the bundled scenarios
     #[command(after_help = "Example:\n  whatif list")]
     List,
+    /// Print the JSON Schema of the scenario format, for editors
+    #[command(after_help = "Example:\n  whatif schema > whatif.schema.json")]
+    Schema,
+    /// Write a commented starter scenario
+    #[command(after_help = "Example:\n  whatif init my_scenario.yaml && whatif check my_scenario.yaml")]
+    Init(InitArgs),
+    /// Print shell completions
+    #[command(after_help = "Example:\n  whatif completions bash > ~/.local/share/bash-completion/completions/whatif")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff)
+    #[command(after_help = "Example:\n  whatif man > whatif.1 && man ./whatif.1")]
+    Man,
 }
 
 /// A seed: a number, or `random` to draw one (it is recorded in the manifest).
@@ -190,6 +202,22 @@ pub struct ReplayArgs {
     /// Seed (as given to `run`)
     #[arg(long, value_parser = parse_seed)]
     pub seed: Option<SeedArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The file to write
+    pub file: PathBuf,
+    /// Replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]

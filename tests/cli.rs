@@ -395,3 +395,63 @@ fn check_reports_exact_probabilities_when_cheap() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("exact outcome probabilities: 50.71% Lose; 49.29% Win"), "{text}");
 }
+
+#[test]
+fn schema_is_generated_fresh_and_bundled_files_point_to_it() {
+    let out = whatif().arg("schema").assert().success().get_output().stdout.clone();
+    let committed = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/whatif.schema.json")).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        committed,
+        "docs/whatif.schema.json is stale: run `whatif schema > docs/whatif.schema.json`"
+    );
+    assert!(committed.contains("\"$schema\": \"https://json-schema.org/draft/2020-12/schema\""));
+    assert!(committed.contains("\"additionalProperties\": false"), "unknown keys are refused by the schema too");
+    for f in fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")).unwrap() {
+        let text = fs::read_to_string(f.unwrap().path()).unwrap();
+        assert!(text.starts_with("# yaml-language-server: $schema=../docs/whatif.schema.json\n"));
+    }
+}
+
+#[test]
+fn init_writes_a_starter_that_passes_check_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("mine.yaml");
+    whatif().arg("init").arg(&f).assert().success();
+    whatif().arg("check").arg(&f).assert().success().stdout(predicates::str::contains("exact outcome probabilities"));
+    fs::write(&f, "my own work").unwrap();
+    whatif().arg("init").arg(&f).assert().code(2).stderr(predicates::str::contains("exists"));
+    assert_eq!(fs::read_to_string(&f).unwrap(), "my own work");
+    whatif().arg("init").arg("--force").arg(&f).assert().success();
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_clap_definitions() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = whatif().args(["completions", shell]).assert().success().get_output().stdout.clone();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("sensitivity") && text.contains("max-paths"), "{shell}");
+    }
+    whatif().args(["completions", "tcsh"]).assert().code(2);
+    let man = whatif().arg("man").assert().success().get_output().stdout.clone();
+    let man = String::from_utf8(man).unwrap();
+    assert!(man.contains(".TH whatif 1") && man.contains("compare"), "{man}");
+}
+
+#[test]
+fn every_command_help_ends_with_an_example() {
+    use clap::CommandFactory;
+    let cli = whatif::cli::Cli::command();
+    let names: Vec<String> = cli.get_subcommands().map(|c| c.get_name().to_string()).filter(|n| n != "help").collect();
+    assert!(names.len() >= 13, "{names:?}");
+    for name in names {
+        let out = whatif().args([name.as_str(), "--help"]).assert().success().get_output().stdout.clone();
+        let text = String::from_utf8(out).unwrap();
+        let tail: Vec<&str> = text.trim_end().lines().rev().take(3).collect();
+        assert!(
+            tail.iter().any(|l| l.starts_with("  whatif ")),
+            "`whatif {name} --help` does not end with an example:\n{text}"
+        );
+        assert!(text.contains("Example"), "{name}");
+    }
+}

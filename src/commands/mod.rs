@@ -15,6 +15,7 @@ use crate::engine::simulate::SimError;
 use crate::output::SeedSource;
 use crate::output::atomic::OutputError;
 use crate::scenario::{self, LoadError, Scenario, bundled};
+use clap::CommandFactory;
 use std::io::Write;
 use std::path::Path;
 
@@ -83,6 +84,23 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Sensitivity(args) => sensitivity::sensitivity(&args),
         Command::Converge(args) => converge::converge(&args),
         Command::Replay(args) => replay::replay(&args),
+        Command::Schema => {
+            print(&crate::scenario::model::json_schema());
+            Ok(())
+        }
+        Command::Init(args) => init(&args),
+        Command::Completions(args) => {
+            let mut out = Vec::new();
+            clap_complete::generate(args.shell, &mut Cli::command(), "whatif", &mut out);
+            print(&String::from_utf8_lossy(&out));
+            Ok(())
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut out).map_err(|e| AppError::Usage(e.to_string()))?;
+            print(&String::from_utf8_lossy(&out));
+            Ok(())
+        }
         Command::List => {
             let mut text = String::new();
             for b in bundled::ALL {
@@ -111,6 +129,24 @@ pub fn sim_config(args: &SimArgs, max_paths: usize) -> (SimConfig, SeedSource) {
     let threads =
         args.threads.map(|t| t as usize).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     (SimConfig { runs: args.runs, seed, threads, max_paths }, source)
+}
+
+/// The starter scenario of `whatif init`.
+pub const STARTER: &str = include_str!("starter.yaml");
+
+/// `whatif init FILE`: writes the starter, refusing to replace a file without `--force`.
+fn init(args: &crate::cli::InitArgs) -> Result<(), AppError> {
+    if args.file.exists() && !args.force {
+        return Err(AppError::Usage(format!("{} exists; choose another name or add --force", args.file.display())));
+    }
+    let dir = args.file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name =
+        args.file.file_name().ok_or_else(|| AppError::Usage(format!("{} is not a file name", args.file.display())))?;
+    let mut set = crate::output::atomic::FileSet::new(dir)?;
+    set.write(&name.to_string_lossy(), STARTER.as_bytes())?;
+    set.commit(&[])?;
+    print(&format!("wrote {}: edit it, then `whatif check {0}` and `whatif run {0}`\n", args.file.display()));
+    Ok(())
 }
 
 /// Loads a scenario, as a command's error.

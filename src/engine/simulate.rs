@@ -264,8 +264,7 @@ fn recount_paths(
         Ok(())
     };
     in_batches(pool, cfg, count_chunk, merge)?;
-    let mut all: Vec<HashedPath> =
-        candidates.into_iter().zip(exact).filter_map(|(h, e)| e.map(|e| (h, e))).collect();
+    let mut all: Vec<HashedPath> = candidates.into_iter().zip(exact).filter_map(|(h, e)| e.map(|e| (h, e))).collect();
     all.sort_unstable_by(|a, b| b.1.count.cmp(&a.1.count).then(a.1.first_run.cmp(&b.1.first_run)));
     all.truncate(cfg.max_paths);
     Ok(all)

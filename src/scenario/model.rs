@@ -5,68 +5,109 @@
 //! into [`crate::scenario::Scenario`]. Required fields are `Option`s here so that a
 //! missing one gets a message that says what to add, not serde's bare "missing field".
 
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-/// The whole file.
-#[derive(Debug, Deserialize)]
+/// A whatif scenario file, format 1. Illustrative only: weights are invented, never a forecast.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "whatif scenario (format 1)")]
 pub struct RawScenario {
+    /// Format version; only 1 exists.
+    #[schemars(required, range(min = 1, max = 1))]
     pub whatif: Option<u64>,
+    /// Shown on every result.
+    #[schemars(required)]
     pub title: Option<String>,
+    /// Must be true: files that do not declare themselves illustrative are refused.
+    #[schemars(required, extend("const" = true))]
     pub illustrative: Option<bool>,
+    /// Printed and recorded with every result (say that the weights are invented).
     pub notice: Option<String>,
+    /// Free text.
     pub description: Option<String>,
+    /// Where the ideas come from.
     pub sources: Option<Vec<String>>,
+    /// A walk that takes this many steps without ending stops as "(step limit)". Default 1000.
+    #[schemars(range(min = 1, max = 10_000_000))]
     pub max_steps: Option<u64>,
+    /// Numeric quantities the walk accumulates, by name.
     pub indicators: Option<OrderedMap<Option<RawIndicator>>>,
+    /// The id of the first node.
+    #[schemars(required, pattern(r"^[a-z][a-z0-9_]*$"))]
     pub start: Option<String>,
+    /// Chance nodes, by id.
+    #[schemars(required)]
     pub nodes: Option<OrderedMap<RawNode>>,
 }
 
 /// One entry of `indicators`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawIndicator {
+    /// Value at the start of every run (default 0).
     pub start: Option<f64>,
+    /// Lower clamp, applied after every change.
     pub min: Option<f64>,
+    /// Upper clamp, applied after every change.
     pub max: Option<f64>,
+    /// Unit shown in outputs, e.g. "index points".
     pub unit: Option<String>,
+    /// Free text.
     pub description: Option<String>,
 }
 
-/// One entry of `nodes`.
-#[derive(Debug, Deserialize)]
+/// One entry of `nodes`: a chance node.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNode {
+    /// The question this node answers.
     pub question: Option<String>,
     /// Free text for teachers and readers (an addition to DESIGN.md; never read by the walk).
     pub description: Option<String>,
+    /// The possible answers, at least one.
+    #[schemars(required, length(min = 1))]
     pub branches: Option<Vec<RawBranch>>,
 }
 
 /// One branch of a node.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBranch {
+    /// Unique within its node; referred to elsewhere as node.branch.
+    #[schemars(required, pattern(r"^[a-z][a-z0-9_]*$"))]
     pub id: Option<String>,
+    /// A short neutral description.
     pub label: Option<String>,
     /// Free text, e.g. which passage of the source the branch paraphrases (an addition).
     pub note: Option<String>,
+    /// Relative weight (finite, >= 0) against the node's other branches.
+    #[schemars(required, range(min = 0.0))]
     pub weight: Option<f64>,
+    /// Conditional weights: the first entry whose `when` holds replaces the weight.
     pub weight_if: Option<Vec<RawWeightIf>>,
+    /// Changes to indicators, applied in order: a number adds; {set: x} assigns; uniform, triangular and normal add a random draw.
     pub effects: Option<OrderedMap<RawEffect>>,
+    /// Sets the run's outcome label.
     pub outcome: Option<String>,
+    /// The next node; absent means the walk ends here.
+    #[schemars(pattern(r"^[a-z][a-z0-9_]*$"))]
     pub next: Option<String>,
 }
 
 /// One entry of `weight_if`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWeightIf {
+    /// A condition: took(node.branch), visits(node), indicator names, numbers, < <= > >= == !=, and, or, not, parentheses.
+    #[schemars(required)]
     pub when: Option<String>,
+    /// The weight while the condition holds.
+    #[schemars(required, range(min = 0.0))]
     pub weight: Option<f64>,
 }
 
@@ -127,6 +168,40 @@ impl<'de> Deserialize<'de> for RawEffect {
     }
 }
 
+impl JsonSchema for RawEffect {
+    fn schema_name() -> Cow<'static, str> {
+        "Effect".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let pair = |name: &str, n: u32, what: &str| {
+            json_schema!({
+                "type": "object",
+                "description": what,
+                "properties": { name: { "type": "array", "items": { "type": "number" }, "minItems": n, "maxItems": n } },
+                "required": [name],
+                "additionalProperties": false
+            })
+        };
+        json_schema!({
+            "description": "A number adds; the mappings assign or add a random draw.",
+            "oneOf": [
+                { "type": "number", "description": "Add this amount." },
+                {
+                    "type": "object",
+                    "description": "Assign this value.",
+                    "properties": { "set": { "type": "number" } },
+                    "required": ["set"],
+                    "additionalProperties": false
+                },
+                pair("uniform", 2, "Add a uniform draw from [lo, hi]."),
+                pair("triangular", 3, "Add a triangular draw from [lo, mode, hi]."),
+                pair("normal", 2, "Add a normal draw with [mean, sd].")
+            ]
+        })
+    }
+}
+
 /// A string-keyed mapping that keeps the file's order and refuses duplicate keys.
 #[derive(Debug)]
 pub struct OrderedMap<V>(pub Vec<(String, V)>);
@@ -134,6 +209,20 @@ pub struct OrderedMap<V>(pub Vec<(String, V)>);
 impl<V> Default for OrderedMap<V> {
     fn default() -> Self {
         OrderedMap(Vec::new())
+    }
+}
+
+impl<V: JsonSchema> JsonSchema for OrderedMap<V> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "object",
+            "propertyNames": { "pattern": "^[a-z][a-z0-9_]*$" },
+            "additionalProperties": generator.subschema_for::<V>()
+        })
     }
 }
 
@@ -165,4 +254,10 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
         }
         d.deserialize_map(MapVisitor(PhantomData))
     }
+}
+
+/// The JSON Schema (draft 2020-12) of format 1, generated from these types, for editors.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(RawScenario);
+    serde_json::to_string_pretty(&schema).expect("a schema always serialises") + "\n"
 }
