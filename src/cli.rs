@@ -67,6 +67,20 @@ pub enum Command {
     Man,
 }
 
+impl Cli {
+    /// Whether the command was given `--quiet`.
+    pub fn quiet(&self) -> bool {
+        match &self.command {
+            Command::Run(a) => a.sim.quiet,
+            Command::Compare(a) => a.sim.quiet,
+            Command::Sweep(a) => a.sim.quiet,
+            Command::Sensitivity(a) => a.sim.quiet,
+            Command::Converge(a) => a.sim.quiet,
+            _ => false,
+        }
+    }
+}
+
 /// A seed: a number, or `random` to draw one (it is recorded in the manifest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SeedArg {

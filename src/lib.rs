@@ -14,6 +14,7 @@ pub mod engine;
 pub mod format;
 pub mod interrupt;
 pub mod output;
+pub mod progress;
 pub mod scenario;
 pub mod stats;
 pub mod yaml;

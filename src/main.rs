@@ -5,6 +5,9 @@ use clap::Parser;
 fn main() {
     let cli = whatif::cli::Cli::parse();
     whatif::interrupt::install();
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) && !cli.quiet() {
+        whatif::progress::enable();
+    }
     if let Err(e) = whatif::commands::dispatch(cli) {
         eprintln!("{e}");
         std::process::exit(e.exit_code());

@@ -39,7 +39,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     output::write_run(&report, files, args.per_run)?;
 
     if !args.sim.quiet {
-        let mut text = output::terminal::summary(&report);
+        let mut text = output::terminal::summary(&report, output::terminal::colour_stdout());
         let step_limited = result.tally.outcome_runs[sc.step_limit_outcome() as usize];
         if step_limited > 0 {
             text.push_str(&format!(

@@ -190,18 +190,25 @@ pub(crate) fn in_batches<T: Send, E: From<Interrupted>>(
     let n_chunks = cfg.runs.div_ceil(CHUNK_RUNS);
     let batch = (pool.current_num_threads() * 4) as u64;
     let mut next = 0;
-    while next < n_chunks {
-        if crate::interrupt::interrupted() {
-            return Err(Interrupted.into());
+    crate::progress::start(cfg.runs);
+    let result = (|| {
+        while next < n_chunks {
+            if crate::interrupt::interrupted() {
+                return Err(Interrupted.into());
+            }
+            let hi = (next + batch).min(n_chunks);
+            let outs: Vec<T> = pool.install(|| (next..hi).into_par_iter().map(&work).collect());
+            for (i, out) in outs.into_iter().enumerate() {
+                merge(out)?;
+                let (lo, hi) = chunk_range(cfg, next + i as u64);
+                crate::progress::advance(hi - lo);
+            }
+            next = hi;
         }
-        let hi = (next + batch).min(n_chunks);
-        let outs: Vec<T> = pool.install(|| (next..hi).into_par_iter().map(&work).collect());
-        for out in outs {
-            merge(out)?;
-        }
-        next = hi;
-    }
-    Ok(())
+        Ok(())
+    })();
+    crate::progress::finish();
+    result
 }
 
 /// Ctrl-C stopped a loop over chunks.

@@ -29,6 +29,35 @@ fn clip(s: &str, width: usize) -> String {
     }
 }
 
+/// Width of the share bars, in character cells (a share of 1 fills them all).
+pub const BAR: usize = 24;
+
+const BOLD: &str = "1";
+const CYAN: &str = "36";
+const RED: &str = "1;31";
+
+/// `text` in an ANSI style when `colour` is on.
+fn paint(text: &str, style: &str, colour: bool) -> String {
+    if colour { format!("\x1b[{style}m{text}\x1b[0m") } else { text.to_string() }
+}
+
+/// Whether to colour what goes to stdout: only on a terminal, and never with `NO_COLOR`.
+pub fn colour_stdout() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// A horizontal bar of Unicode blocks for a share in [0, 1], [`BAR`] cells wide, with
+/// eighth-cell resolution.
+pub fn bar(share: f64) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = (share.clamp(0.0, 1.0) * (BAR * 8) as f64).round() as usize;
+    let mut s: String = std::iter::repeat_n('█', eighths / 8).collect();
+    if !eighths.is_multiple_of(8) {
+        s.push(PARTS[eighths % 8]);
+    }
+    format!("{s:<BAR$}")
+}
+
 /// The notice block printed before any result.
 pub fn notice(title: &str, notice: &str) -> String {
     format!("{title}\nNOTICE: {notice}\n")
@@ -46,13 +75,13 @@ pub fn far_from_exact(k: u64, n: u64, p: f64) -> bool {
 }
 
 /// The summary table of a run.
-pub fn summary(r: &RunReport) -> String {
-    let mut s = notice(&r.scenario.title, &r.scenario.notice);
+pub fn summary(r: &RunReport, colour: bool) -> String {
+    let mut s = paint(&notice(&r.scenario.title, &r.scenario.notice), BOLD, colour);
     let t = &r.result.tally;
     let exact = r.exact.get();
     let width =
         r.outcome_order().iter().map(|&o| r.scenario.outcomes[o].chars().count()).max().unwrap_or(7).clamp(7, 44);
-    let _ = write!(s, "\n{:<width$}  {:>11}  {:>7}  {:>17}", "outcome", "runs", "share", "95% interval");
+    let _ = write!(s, "\n{:<width$}  {:<BAR$}  {:>11}  {:>7}  {:>17}", "outcome", "", "runs", "share", "95% interval");
     let _ = writeln!(s, "{}", if exact.is_some() { format!("  {:>7}", "exact") } else { String::new() });
     let mut flagged = 0;
     for o in r.outcome_order() {
@@ -60,8 +89,9 @@ pub fn summary(r: &RunReport) -> String {
         let (lo, hi) = stats::wilson(k, t.runs);
         let _ = write!(
             s,
-            "{:<width$}  {:>11}  {:>7}  {:>17}",
+            "{:<width$}  {}  {:>11}  {:>7}  {:>17}",
             clip(&r.scenario.outcomes[o], width),
+            paint(&bar(k as f64 / t.runs as f64), CYAN, colour),
             count(k),
             percent(k as f64 / t.runs as f64),
             format!("{} – {}", percent(lo), percent(hi)),
@@ -70,7 +100,7 @@ pub fn summary(r: &RunReport) -> String {
             let p = e.outcome[o];
             let flag = far_from_exact(k, t.runs, p);
             flagged += usize::from(flag);
-            let _ = write!(s, "  {:>7}{}", percent(p), if flag { " !" } else { "" });
+            let _ = write!(s, "  {:>7}{}", percent(p), if flag { paint(" !", RED, colour) } else { String::new() });
         }
         s.push('\n');
     }
@@ -130,6 +160,17 @@ mod tests {
         assert!(far_from_exact(4_799, 10_000, 0.5));
         assert!(!far_from_exact(0, 10_000, 0.0));
         assert!(far_from_exact(1, 10_000, 0.0), "an impossible outcome that occurs is always flagged");
+    }
+
+    #[test]
+    fn bars_have_eighth_cell_resolution() {
+        assert_eq!(bar(0.0), " ".repeat(BAR));
+        assert_eq!(bar(1.0), "█".repeat(BAR));
+        assert_eq!(bar(0.5).trim_end(), "█".repeat(BAR / 2));
+        assert_eq!(bar(1.0 / (BAR * 8) as f64).trim_end(), "▏");
+        assert_eq!(bar(0.25).chars().count(), BAR);
+        assert_eq!(paint("x", RED, false), "x");
+        assert_eq!(paint("x", RED, true), "\x1b[1;31mx\x1b[0m");
     }
 
     #[test]
