@@ -47,6 +47,9 @@ pub enum Command {
     /// Shares and interval widths at growing run counts, next to the exact values
     #[command(after_help = "Example:\n  whatif converge putin_north_korea_visit --runs 1000000")]
     Converge(ConvergeArgs),
+    /// A self-contained HTML page with charts (works offline)
+    #[command(after_help = "Example:\n  whatif report putin_north_korea_visit --runs 200000")]
+    Report(ReportArgs),
     /// Tell one run as a story, step by step
     #[command(after_help = "Example:\n  whatif replay putin_north_korea_visit --run 17")]
     Replay(ReplayArgs),
@@ -76,6 +79,7 @@ impl Cli {
             Command::Sweep(a) => a.sim.quiet,
             Command::Sensitivity(a) => a.sim.quiet,
             Command::Converge(a) => a.sim.quiet,
+            Command::Report(a) => a.sim.quiet,
             _ => false,
         }
     }
@@ -129,6 +133,9 @@ pub struct RunArgs {
     /// Most frequent paths listed in paths.csv (0: no path table rows)
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
     pub max_paths: u64,
+    /// Also write report.html (charts; opens offline)
+    #[arg(long)]
+    pub report: bool,
     /// Skip the exact analysis (the exact_* columns stay empty)
     #[arg(long)]
     pub no_exact: bool,
@@ -162,6 +169,9 @@ pub struct CompareArgs {
     /// The baseline scenario, then one or more variants
     #[arg(required = true, num_args = 2..)]
     pub scenarios: Vec<String>,
+    /// Also write report.html with the paired differences
+    #[arg(long)]
+    pub report: bool,
     #[command(flatten)]
     pub sim: SimArgs,
 }
@@ -202,6 +212,13 @@ pub struct SensitivityArgs {
 
 #[derive(Debug, Args)]
 pub struct ConvergeArgs {
+    pub scenario: String,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
     pub scenario: String,
     #[command(flatten)]
     pub sim: SimArgs,

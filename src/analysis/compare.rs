@@ -155,6 +155,24 @@ pub struct Change {
     pub variant: String,
 }
 
+impl Change {
+    /// Where the change is, for people: `node.branch`, `node`, or `indicator NAME`.
+    pub fn place(&self) -> String {
+        match (self.node.as_str(), self.branch.as_str()) {
+            ("(indicators)", name) => format!("indicator {name}"),
+            ("", "") => String::new(),
+            (node, "") => node.to_string(),
+            (node, branch) => format!("{node}.{branch}"),
+        }
+    }
+
+    /// One line: `changed reaction.new_sanctions weight: 3 → 5`.
+    pub fn describe(&self) -> String {
+        let dash = |s: &str| if s.is_empty() { "–".to_string() } else { s.to_string() };
+        format!("{} {} {}: {} → {}", self.change, self.place(), self.field, dash(&self.baseline), dash(&self.variant))
+    }
+}
+
 /// What differs between two files: nodes, branches and indicators added or removed,
 /// and changed weights, conditions, effects, outcomes, `next` targets, labels and
 /// indicator settings.

@@ -5,6 +5,7 @@ use crate::analysis::compare::{Paired, paired, structure};
 use crate::cli::CompareArgs;
 use crate::engine::exact::Budget;
 use crate::format::{exact_or_empty, percent, share, value};
+use crate::output::report::{IntervalRow, compare_page};
 use crate::output::terminal::{count, notice};
 use crate::output::{ExactStatus, csv_bytes, write_files};
 use crate::stats::wilson;
@@ -27,6 +28,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
     let mut differences = Vec::new();
     let mut ind_diff = Vec::new();
     let mut changes = Vec::new();
+    let mut sections = Vec::new();
     let n = cfg.runs;
     let mut text = notice(&base.title, &base.notice);
     let _ = writeln!(
@@ -67,20 +69,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
         let _ = writeln!(text, "\n{} vs {}", var.stem, base.stem);
         let diff = structure(base, var);
         for c in diff.iter().take(12) {
-            let place = match (c.node.as_str(), c.branch.as_str()) {
-                ("(indicators)", name) => format!("indicator {name}"),
-                ("", "") => String::new(),
-                (node, "") => node.to_string(),
-                (node, branch) => format!("{node}.{branch}"),
-            };
-            let _ = writeln!(
-                text,
-                "  {} {place} {}: {} → {}",
-                c.change,
-                c.field,
-                or_dash(&c.baseline),
-                or_dash(&c.variant)
-            );
+            let _ = writeln!(text, "  {}", c.describe());
         }
         if diff.len() > 12 {
             let _ = writeln!(text, "  ... and {} more changes (structure.csv)", diff.len() - 12);
@@ -94,12 +83,14 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
             "  {:<width$}  {:>8}  {:>8}  {:>28}  {:>9}",
             "outcome", "baseline", "variant", "difference, 95% interval", "exact"
         );
+        let mut chart_rows = Vec::new();
         for (o, label) in p.labels.iter().enumerate() {
             let (d, lo, hi) = p.difference(o);
             let ed = exact_p(0, label).zip(exact_p(k, label)).map(|(a, b)| b - a);
             if p.base[o] + p.variant[o] == 0 && ed.is_none_or(|e| e == 0.0) {
                 continue;
             }
+            chart_rows.push(IntervalRow { label: label.clone(), value: d, lo, hi, exact: ed });
             differences.push(vec![
                 var.stem.clone(),
                 label.clone(),
@@ -138,6 +129,8 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
                 exact_or_empty(em),
             ]);
         }
+        let change_lines: Vec<String> = diff.iter().map(|c| c.describe()).collect();
+        sections.push((format!("{} vs {}", var.stem, base.stem), change_lines, chart_rows));
         for c in diff {
             changes.push(vec![
                 var.stem.clone(),
@@ -152,61 +145,64 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
     }
     let dir = out_dir(&args.sim, &format!("{}_compare", base.stem));
     check_interrupt()?;
-    write_files(
-        &dir,
-        &[
-            (
-                "comparison.csv",
-                csv_bytes(
-                    &["scenario", "outcome", "runs", "share", "ci95_low", "ci95_high", "exact_probability"],
-                    &comparison,
-                ),
+    let mut files = vec![
+        (
+            "comparison.csv",
+            csv_bytes(
+                &["scenario", "outcome", "runs", "share", "ci95_low", "ci95_high", "exact_probability"],
+                &comparison,
             ),
-            (
-                "differences.csv",
-                csv_bytes(
-                    &[
-                        "variant",
-                        "outcome",
-                        "share_baseline",
-                        "share_variant",
-                        "difference",
-                        "ci95_low",
-                        "ci95_high",
-                        "exact_difference",
-                    ],
-                    &differences,
-                ),
+        ),
+        (
+            "differences.csv",
+            csv_bytes(
+                &[
+                    "variant",
+                    "outcome",
+                    "share_baseline",
+                    "share_variant",
+                    "difference",
+                    "ci95_low",
+                    "ci95_high",
+                    "exact_difference",
+                ],
+                &differences,
             ),
-            (
-                "indicator_differences.csv",
-                csv_bytes(
-                    &[
-                        "variant",
-                        "indicator",
-                        "mean_baseline",
-                        "mean_variant",
-                        "difference",
-                        "ci95_low",
-                        "ci95_high",
-                        "exact_difference",
-                    ],
-                    &ind_diff,
-                ),
+        ),
+        (
+            "indicator_differences.csv",
+            csv_bytes(
+                &[
+                    "variant",
+                    "indicator",
+                    "mean_baseline",
+                    "mean_variant",
+                    "difference",
+                    "ci95_low",
+                    "ci95_high",
+                    "exact_difference",
+                ],
+                &ind_diff,
             ),
-            (
-                "structure.csv",
-                csv_bytes(&["scenario", "change", "node", "branch", "field", "baseline", "variant"], &changes),
-            ),
-        ],
-    )?;
+        ),
+        (
+            "structure.csv",
+            csv_bytes(&["scenario", "change", "node", "branch", "field", "baseline", "variant"], &changes),
+        ),
+    ];
+    if args.report {
+        let meta = format!(
+            "{} runs per file &middot; seed {} &middot; paired by run (common random numbers)",
+            count(n),
+            cfg.seed
+        );
+        let page = compare_page(&format!("{} and its variants", base.title), &base.notice, &meta, &sections);
+        files.push(("report.html", page.into_bytes()));
+    }
+    write_files(&dir, &files)?;
     let _ = writeln!(text, "\nfiles: {}/", dir.display());
     say(&args.sim, &text);
     Ok(())
-}
-
-fn or_dash(s: &str) -> &str {
-    if s.is_empty() { "–" } else { s }
 }
 
 /// A difference in percentage points with a sign, e.g. `+1.25`.

@@ -4,6 +4,7 @@ mod check;
 mod compare;
 mod converge;
 mod replay;
+mod report;
 mod run;
 mod sensitivity;
 mod sweep;
@@ -84,6 +85,7 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Sensitivity(args) => sensitivity::sensitivity(&args),
         Command::Converge(args) => converge::converge(&args),
         Command::Replay(args) => replay::replay(&args),
+        Command::Report(args) => report::report(&args),
         Command::Schema => {
             print(&crate::scenario::model::json_schema());
             Ok(())

@@ -36,7 +36,10 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     };
     check_interrupt()?;
     let report = RunReport::new(&sc, config, seed_source, &result, &exact);
-    output::write_run(&report, files, args.per_run)?;
+    let extra =
+        if args.report { vec![("report.html", super::report::html(&report)?.into_bytes())] } else { Vec::new() };
+    check_interrupt()?;
+    output::write_run(&report, files, args.per_run, &extra)?;
 
     if !args.sim.quiet {
         let mut text = output::terminal::summary(&report, output::terminal::colour_stdout());

@@ -11,6 +11,7 @@ mod indicators;
 mod manifest;
 mod outcomes;
 mod paths;
+pub mod report;
 pub mod terminal;
 pub mod tree;
 
@@ -142,9 +143,17 @@ pub fn render(table: &dyn CsvTable, report: &RunReport) -> Vec<u8> {
 }
 
 /// Writes every table into `files` and commits the set; returns the paths written.
-pub fn write_run(report: &RunReport, mut files: FileSet, per_run: bool) -> Result<Vec<PathBuf>, OutputError> {
+pub fn write_run(
+    report: &RunReport,
+    mut files: FileSet,
+    per_run: bool,
+    extra: &[(&str, Vec<u8>)],
+) -> Result<Vec<PathBuf>, OutputError> {
     for table in tables() {
         files.write(table.file_name(), &render(table.as_ref(), report))?;
+    }
+    for (name, bytes) in extra {
+        files.write(name, bytes)?;
     }
     let stale: &[&str] = if per_run { &[] } else { &["runs.csv"] };
     files.commit(stale)

@@ -1,0 +1,32 @@
+//! `whatif report`: the HTML page of a run (also `run --report`).
+
+use super::{AppError, check_interrupt, load_one, out_dir, say, sim_config};
+use crate::analysis::converge::converge;
+use crate::cli::ReportArgs;
+use crate::engine::exact::Budget;
+use crate::engine::simulate::{SimConfig, simulate};
+use crate::output::tree::{self, TreeInput};
+use crate::output::{ExactStatus, RunReport, SeedSource, report, write_files};
+
+/// The page for a finished run: it adds a convergence pass and the text tree.
+pub fn html(r: &RunReport) -> Result<String, AppError> {
+    let cfg = SimConfig { max_paths: 0, ..r.config };
+    let points = converge(r.scenario, &cfg).map_err(AppError::Run)?;
+    let input = TreeInput { scenario: r.scenario, exact: r.exact.get(), exact_note: r.exact.note(), depth: usize::MAX };
+    let tree_text = tree::format("text").expect("the text format exists").render(&input);
+    Ok(report::run_page(r, &points, &tree_text))
+}
+
+pub fn report(args: &ReportArgs) -> Result<(), AppError> {
+    let sc = load_one(&args.scenario)?;
+    let (cfg, source): (SimConfig, SeedSource) = sim_config(&args.sim, 0);
+    let result = simulate(&sc, &cfg, None).map_err(AppError::Run)?;
+    let exact = ExactStatus::compute(&sc, Budget::default());
+    let r = RunReport::new(&sc, cfg, source, &result, &exact);
+    let page = html(&r)?;
+    check_interrupt()?;
+    let dir = out_dir(&args.sim, &sc.stem);
+    write_files(&dir, &[("report.html", page.into_bytes())])?;
+    say(&args.sim, &format!("{}\nNOTICE: {}\nreport: {}/report.html\n", sc.title, sc.notice, dir.display()));
+    Ok(())
+}
