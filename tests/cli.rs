@@ -459,7 +459,11 @@ fn every_command_help_ends_with_an_example() {
 #[test]
 fn report_is_one_self_contained_page_with_charts() {
     let out = tempfile::tempdir().unwrap();
-    whatif().args(["report", "putin_north_korea_visit", "--runs", "20000", "--quiet", "--out"]).arg(out.path()).assert().success();
+    whatif()
+        .args(["report", "putin_north_korea_visit", "--runs", "20000", "--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
     let html = read(out.path(), "report.html");
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("NOTICE: Illustrative teaching scenario."), "notice at the top");
@@ -467,31 +471,53 @@ fn report_is_one_self_contained_page_with_charts() {
     assert!(html.matches("<svg").count() >= 2 + 5, "outcomes, convergence and five histograms");
     for needle in ["<script", "http://", "https://", "<link", "@import", "url("] {
         // The SVG namespace is the one URL allowed: it is an identifier, never fetched.
-        let hits = html.matches(needle).count() - if needle == "http://" { html.matches("http://www.w3.org/2000/svg").count() } else { 0 };
+        let hits = html.matches(needle).count()
+            - if needle == "http://" { html.matches("http://www.w3.org/2000/svg").count() } else { 0 };
         assert_eq!(hits, 0, "report.html refers to something outside itself: {needle}");
     }
     // run --report and compare --report write it next to their CSV files.
-    whatif().args(["run", "--runs", "2000", "--report", "--quiet", "--out"]).arg(out.path().join("r")).assert().success();
+    whatif()
+        .args(["run", "--runs", "2000", "--report", "--quiet", "--out"])
+        .arg(out.path().join("r"))
+        .assert()
+        .success();
     assert!(out.path().join("r/report.html").exists() && out.path().join("r/outcomes.csv").exists());
     whatif()
-        .args(["compare", "putin_north_korea_visit", "putin_north_korea_visit_sanctions_tighten", "--runs", "2000", "--report", "--quiet", "--out"])
+        .args([
+            "compare",
+            "putin_north_korea_visit",
+            "putin_north_korea_visit_sanctions_tighten",
+            "--runs",
+            "2000",
+            "--report",
+            "--quiet",
+            "--out",
+        ])
         .arg(out.path().join("c"))
         .assert()
         .success();
     let cmp = read(&out.path().join("c"), "report.html");
-    assert!(cmp.contains("Paired difference") && cmp.contains("changed indicator sanctions_pressure start: 2 → 4"), "{cmp}");
+    assert!(
+        cmp.contains("Paired difference") && cmp.contains("changed indicator sanctions_pressure start: 2 → 4"),
+        "{cmp}"
+    );
 }
 
 #[test]
 fn report_renders_in_headless_chromium() {
-    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|c| {
-        std::process::Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success())
-    }) else {
+    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| std::process::Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+    else {
         eprintln!("skipped: Chromium is not installed (apt-get install chromium), so the report was not rendered");
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    whatif().args(["report", "putin_north_korea_visit", "--runs", "5000", "--quiet", "--out"]).arg(out.path()).assert().success();
+    whatif()
+        .args(["report", "putin_north_korea_visit", "--runs", "5000", "--quiet", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
     let shot = out.path().join("shot.png");
     let status = std::process::Command::new(chromium)
         .args([

@@ -208,16 +208,17 @@ fn finish_hash(h1: u64, h2: u64, steps: u32) -> (u64, u64) {
 pub fn pick(cumulative: &[f64], u: f64) -> usize {
     let total = cumulative[cumulative.len() - 1];
     let target = u * total;
-    match cumulative.iter().position(|&c| target < c) {
-        Some(i) => i,
-        None => {
-            let mut i = cumulative.len() - 1;
-            while i > 0 && cumulative[i - 1] == cumulative[i] {
-                i -= 1;
-            }
-            i
-        }
+    // Branch-free: the number of running sums at or below the target is the index of the
+    // first one above it (random choices would defeat the branch predictor).
+    let i = cumulative.iter().map(|&c| usize::from(c <= target)).sum::<usize>();
+    if i < cumulative.len() {
+        return i;
     }
+    let mut i = cumulative.len() - 1;
+    while i > 0 && cumulative[i - 1] == cumulative[i] {
+        i -= 1;
+    }
+    i
 }
 
 #[cfg(test)]
