@@ -40,31 +40,26 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
     for (v, p) in pairs.iter().enumerate() {
         let k = v + 1;
         let var = &scenarios[k];
+        let row = |stem: &str, label: &str, k: u64, exact: Option<f64>| {
+            let (lo, hi) = wilson(k, n);
+            let share_of = share(k as f64 / n as f64);
+            vec![
+                stem.to_string(),
+                label.to_string(),
+                k.to_string(),
+                share_of,
+                share(lo),
+                share(hi),
+                exact_or_empty(exact),
+            ]
+        };
         if v == 0 {
             for (o, label) in p.labels.iter().enumerate() {
-                let (lo, hi) = wilson(p.base[o], n);
-                comparison.push(vec![
-                    base.stem.clone(),
-                    label.clone(),
-                    p.base[o].to_string(),
-                    share(p.base[o] as f64 / n as f64),
-                    share(lo),
-                    share(hi),
-                    exact_or_empty(exact_p(0, label)),
-                ]);
+                comparison.push(row(&base.stem, label, p.base[o], exact_p(0, label)));
             }
         }
         for (o, label) in p.labels.iter().enumerate() {
-            let (lo, hi) = wilson(p.variant[o], n);
-            comparison.push(vec![
-                var.stem.clone(),
-                label.clone(),
-                p.variant[o].to_string(),
-                share(p.variant[o] as f64 / n as f64),
-                share(lo),
-                share(hi),
-                exact_or_empty(exact_p(k, label)),
-            ]);
+            comparison.push(row(&var.stem, label, p.variant[o], exact_p(k, label)));
         }
         let _ = writeln!(text, "\n{} vs {}", var.stem, base.stem);
         let diff = structure(base, var);
