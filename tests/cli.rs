@@ -545,3 +545,43 @@ fn report_renders_in_headless_chromium() {
     // A blank or broken page compresses to a few kilobytes; charts and text do not.
     assert!(png.len() > 60_000, "screenshot is only {} bytes: the page looks empty", png.len());
 }
+
+/// Runs `whatif ARGS` under a pseudo-terminal with `script`, returning what it printed,
+/// or `None` (with a message) where `script` is not installed.
+fn on_a_terminal(args: &str, env: &[(&str, &str)]) -> Option<String> {
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: `script` (util-linux) is not installed, so no terminal could be simulated");
+        return None;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("whatif");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"]).env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn on_a_terminal_there_is_colour_and_a_progress_bar_for_long_runs() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().display().to_string();
+    // The bar normally waits a second; the variable makes it show at once, in any build.
+    let Some(text) =
+        on_a_terminal(&format!("run --runs 50000 --no-exact --out {dir}"), &[("WHATIF_PROGRESS_DELAY_MS", "0")])
+    else {
+        return;
+    };
+    assert!(text.contains("\x1b[36m█"), "coloured bars on a terminal:\n{text}");
+    assert!(
+        text.contains(" runs/s, ") && text.contains(" left"),
+        "a progress bar for a run of more than a second:\n{text}"
+    );
+    let Some(plain) = on_a_terminal(&format!("run --runs 1000 --out {dir}"), &[("NO_COLOR", "1")]) else { return };
+    assert!(!plain.contains("\x1b["), "NO_COLOR turns colour off, and a short run shows no bar:\n{plain}");
+    // Not a terminal: no colour, no bar.
+    let piped = whatif().args(["run", "--runs", "1000", "--out", &dir]).assert().success().get_output().clone();
+    assert!(!String::from_utf8_lossy(&piped.stdout).contains('\x1b') && piped.stderr.is_empty());
+}
