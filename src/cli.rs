@@ -130,8 +130,8 @@ pub struct RunArgs {
     /// Also write runs.csv, one row per run
     #[arg(long)]
     pub per_run: bool,
-    /// Most frequent paths listed in paths.csv (0: no path table rows)
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    /// Most frequent paths listed in paths.csv, at most 100,000 (0: no path rows)
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(0..=100_000))]
     pub max_paths: u64,
     /// Also write report.html (charts; opens offline)
     #[arg(long)]

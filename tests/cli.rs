@@ -223,6 +223,7 @@ fn bad_arguments_exit_2_before_anything_is_written() {
         &["run", "--seed", "-1"],
         &["run", "--threads", "0"],
         &["run", "--max-paths", "x"],
+        &["run", "--max-paths", "200000"],
         &["frobnicate"],
     ] {
         let dir = tempfile::tempdir().unwrap();
