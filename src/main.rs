@@ -12,4 +12,10 @@ fn main() {
         eprintln!("{e}");
         std::process::exit(e.exit_code());
     }
+    // A command that finished its output despite Ctrl-C (e.g. `tree` after an interrupted
+    // exact analysis) still reports the interruption.
+    if whatif::interrupt::interrupted() {
+        eprintln!("interrupted");
+        std::process::exit(130);
+    }
 }

@@ -219,6 +219,7 @@ fn wrong_shapes_are_refused() {
         &["`Summit` is not a valid node id"],
     );
     message(&edit("start: 1, min: 0", "start: 7, min: 0"), &["start 7 is outside the clamp [0, 5]"]);
+    message(&edit("  tension: { start: 1", "  not: { start: 1"), &["indicators.not", "word of the condition language"]);
     message(edit("nodes:\n", "nodes: []\n").split("  summit:").next().unwrap(), &["invalid type"]);
 }
 

@@ -29,6 +29,9 @@ const NODE_KEYS: &[&str] = &["question", "description", "branches"];
 const BRANCH_KEYS: &[&str] = &["id", "label", "note", "weight", "weight_if", "effects", "outcome", "next"];
 const WEIGHT_IF_KEYS: &[&str] = &["when", "weight"];
 
+/// Words of the condition language, which cannot name indicators.
+const RESERVED: &[&str] = &["and", "or", "not", "took", "visits", "true", "false"];
+
 /// Whether `id` matches `[a-z][a-z0-9_]*`.
 pub fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
@@ -264,6 +267,12 @@ impl Compiler {
                         "names are lowercase letters, digits and `_`, starting with a letter, e.g. `{}`",
                         fix_id(name)
                     ),
+                );
+            } else if RESERVED.contains(&name.as_str()) {
+                self.error(
+                    &path,
+                    format!("`{name}` is a word of the condition language, so conditions could not read it"),
+                    format!("rename the indicator, e.g. `{name}_level`"),
                 );
             }
             let spec = spec.as_ref();
