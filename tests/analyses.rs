@@ -159,23 +159,13 @@ fn convergence_half_widths_shrink_like_one_over_root_n() {
 fn converge_and_sensitivity_commands_write_their_files() {
     let out = tempfile::tempdir().unwrap();
     let f = common::fixture("dice_loop.yaml");
-    let text = whatif()
-        .args(["converge", "--runs", "5000", "--out"])
-        .arg(out.path())
-        .arg(&f)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(text).unwrap();
+    let text = common::stdout_of(whatif().args(["converge", "--runs", "5000", "--out"]).arg(out.path()).arg(&f));
     assert!(text.contains("Runs needed for a 95% half-width"), "{text}");
     let rows = csv_rows(out.path(), "convergence.csv");
     assert_eq!(rows[0][0], "10");
     assert!(rows.iter().all(|r| !r[4].is_empty() && !r[5].is_empty()));
-    let text =
-        whatif().args(["sensitivity", "--out"]).arg(out.path()).arg(&f).assert().success().get_output().stdout.clone();
-    assert!(String::from_utf8(text).unwrap().contains("swing"));
+    let text = common::stdout_of(whatif().args(["sensitivity", "--out"]).arg(out.path()).arg(&f));
+    assert!(text.contains("swing"));
     assert!(out.path().join("sensitivity.csv").exists());
     whatif().args(["sensitivity", "--factors", "2,1"]).arg(&f).assert().code(2);
     whatif().args(["sensitivity", "--factors", "0,1"]).arg(&f).assert().code(2);
@@ -193,15 +183,7 @@ fn replay_tells_the_same_run_as_runs_csv() {
         .success();
     let rows = csv_rows(out.path(), "runs.csv");
     for i in [0usize, 7, 42] {
-        let story = whatif()
-            .args(["replay", "--seed", "5", "--run", &i.to_string()])
-            .arg(&f)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let story = String::from_utf8(story).unwrap();
+        let story = common::stdout_of(whatif().args(["replay", "--seed", "5", "--run", &i.to_string()]).arg(&f));
         let row = &rows[i];
         assert!(story.contains(&format!("Outcome: {}\n", row[1])), "run {i}: {story}");
         assert!(story.contains(&format!("Path: {}\n", row[2])), "run {i}: {story}");

@@ -26,6 +26,11 @@ pub fn runs_of(sc: &Scenario, r: &SimResult, label: &str) -> u64 {
     r.tally.outcome_runs[i]
 }
 
+/// What a successful command printed on stdout.
+pub fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
+    String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+}
+
 /// Pearson's chi-square statistic of observed counts against probabilities.
 pub fn chi_square(observed: &[u64], probs: &[f64]) -> f64 {
     let n: u64 = observed.iter().sum();

@@ -1,7 +1,7 @@
 //! Graphviz DOT: nodes as boxes, outcomes as ellipses, branches as labelled edges.
 //! Render with `whatif tree FILE --format dot | dot -Tsvg > tree.svg`.
 
-use super::{TreeFormat, TreeInput, base_probability, effect_text, reach};
+use super::{TreeFormat, TreeInput, ending_outcomes, graph_edges, reach};
 use crate::format::percent;
 
 pub struct Dot;
@@ -47,36 +47,28 @@ impl TreeFormat for Dot {
             }
             s.push_str(&format!("  n_{} [label={}];\n", node.id, quote(&label)));
         }
-        // Outcome labels that some ending branch leads to (`(step limit)` has no edge).
-        let used: Vec<bool> = (0..sc.outcomes.len())
-            .map(|o| sc.branches.iter().any(|b| b.next.is_none() && b.end_outcome == Some(o as u32)))
-            .collect();
-        for (o, label) in sc.outcomes.iter().enumerate().filter(|(o, _)| used[*o]) {
+        for (o, label) in ending_outcomes(sc) {
             s.push_str(&format!(
                 "  o_{o} [shape=ellipse, style=filled, fillcolor=\"#eeeeee\", label={}];\n",
                 quote(&wrap(label, 28))
             ));
         }
-        for (n, node) in sc.nodes.iter().enumerate() {
-            for (j, b) in sc.node_branches(n as u32).iter().enumerate() {
-                let (p, conditional) = base_probability(sc, n as u32, j);
-                let mut label =
-                    format!("{}\n{}{}", b.id, percent(p), if conditional { " (base; conditional)" } else { "" });
-                let effects = effect_text(sc, b);
-                if !effects.is_empty() {
-                    label.push('\n');
-                    label.push_str(&wrap(&effects, 30));
-                }
-                if let (Some(o), Some(_)) = (b.outcome, b.next) {
-                    label.push_str(&format!("\nsets: {}", sc.outcomes[o as usize]));
-                }
-                let target = match b.next {
-                    Some(m) => format!("n_{}", sc.nodes[m as usize].id),
-                    None => format!("o_{}", b.end_outcome.unwrap_or(0)),
-                };
-                let style = if b.possible() { "" } else { ", style=dashed" };
-                s.push_str(&format!("  n_{} -> {target} [label={}{style}];\n", node.id, quote(&label)));
+        for e in graph_edges(sc) {
+            let mut label = format!(
+                "{}\n{}{}",
+                e.branch,
+                percent(e.probability),
+                if e.conditional { " (base; conditional)" } else { "" }
+            );
+            if !e.effects.is_empty() {
+                label.push('\n');
+                label.push_str(&wrap(&e.effects, 30));
             }
+            if let Some(o) = &e.sets {
+                label.push_str(&format!("\nsets: {o}"));
+            }
+            let style = if e.possible { "" } else { ", style=dashed" };
+            s.push_str(&format!("  {} -> {} [label={}{style}];\n", e.from, e.to, quote(&label)));
         }
         s.push_str("}\n");
         s

@@ -1,6 +1,6 @@
 //! A Mermaid `flowchart`, for Markdown pages that render Mermaid.
 
-use super::{TreeFormat, TreeInput, base_probability, effect_text};
+use super::{TreeFormat, TreeInput, ending_outcomes, graph_edges};
 use crate::format::percent;
 
 pub struct Mermaid;
@@ -22,33 +22,24 @@ impl TreeFormat for Mermaid {
             };
             s.push_str(&format!("  n_{}[\"{}\"]\n", node.id, label));
         }
-        let mut used = vec![false; sc.outcomes.len()];
-        for b in &sc.branches {
-            if b.next.is_none() {
-                used[b.end_outcome.unwrap_or(0) as usize] = true;
-            }
+        for (o, label) in ending_outcomes(sc) {
+            s.push_str(&format!("  o_{o}([\"{}\"])\n", text(label)));
         }
-        for (o, label) in sc.outcomes.iter().enumerate() {
-            if used[o] {
-                s.push_str(&format!("  o_{o}([\"{}\"])\n", text(label)));
+        for e in graph_edges(sc) {
+            let mut label = format!(
+                "{} {}{}",
+                e.branch,
+                percent(e.probability),
+                if e.conditional { " base, conditional" } else { "" }
+            );
+            if !e.effects.is_empty() {
+                label.push_str(&format!("<br/>{}", text(&e.effects)));
             }
-        }
-        for (n, node) in sc.nodes.iter().enumerate() {
-            for (j, b) in sc.node_branches(n as u32).iter().enumerate() {
-                let (p, conditional) = base_probability(sc, n as u32, j);
-                let mut label =
-                    format!("{} {}{}", b.id, percent(p), if conditional { " base, conditional" } else { "" });
-                let effects = effect_text(sc, b);
-                if !effects.is_empty() {
-                    label.push_str(&format!("<br/>{}", text(&effects)));
-                }
-                let target = match b.next {
-                    Some(m) => format!("n_{}", sc.nodes[m as usize].id),
-                    None => format!("o_{}", b.end_outcome.unwrap_or(0)),
-                };
-                let arrow = if b.possible() { "-->" } else { "-.->" };
-                s.push_str(&format!("  n_{} {arrow}|\"{}\"| {target}\n", node.id, label));
+            if let Some(o) = &e.sets {
+                label.push_str(&format!("<br/>sets: {}", text(o)));
             }
+            let arrow = if e.possible { "-->" } else { "-.->" };
+            s.push_str(&format!("  {} {arrow}|\"{}\"| {}\n", e.from, label, e.to));
         }
         s
     }

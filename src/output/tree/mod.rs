@@ -94,3 +94,54 @@ pub fn end_label<'a>(sc: &'a Scenario, b: &Branch) -> Option<&'a str> {
     }
     b.end_outcome.map(|o| sc.outcomes[o as usize].as_str())
 }
+
+/// One branch as a graph edge, for the DOT and Mermaid renderers.
+pub struct GraphEdge {
+    /// Graph id of the source node (`n_<id>`).
+    pub from: String,
+    /// Graph id of the target: the next node (`n_<id>`) or the outcome (`o_<index>`).
+    pub to: String,
+    pub branch: String,
+    /// Probability at the node from the base weights.
+    pub probability: f64,
+    /// Whether conditions can change that probability.
+    pub conditional: bool,
+    pub effects: String,
+    /// The outcome label a branch sets on its way to another node.
+    pub sets: Option<String>,
+    /// Whether the branch can ever be chosen (otherwise it is drawn dashed).
+    pub possible: bool,
+}
+
+/// Every branch as an edge, in file order.
+pub fn graph_edges(sc: &Scenario) -> Vec<GraphEdge> {
+    let mut out = Vec::with_capacity(sc.branches.len());
+    for (n, node) in sc.nodes.iter().enumerate() {
+        for (j, b) in sc.node_branches(n as u32).iter().enumerate() {
+            let (probability, conditional) = base_probability(sc, n as u32, j);
+            out.push(GraphEdge {
+                from: format!("n_{}", node.id),
+                to: match b.next {
+                    Some(m) => format!("n_{}", sc.nodes[m as usize].id),
+                    None => format!("o_{}", b.end_outcome.unwrap_or(0)),
+                },
+                branch: b.id.clone(),
+                probability,
+                conditional,
+                effects: effect_text(sc, b),
+                sets: b.outcome.filter(|_| b.next.is_some()).map(|o| sc.outcomes[o as usize].clone()),
+                possible: b.possible(),
+            });
+        }
+    }
+    out
+}
+
+/// The outcome labels some ending branch leads to (`(step limit)` has no edge), as
+/// `(index, label)`.
+pub fn ending_outcomes(sc: &Scenario) -> Vec<(usize, &str)> {
+    (0..sc.outcomes.len())
+        .filter(|&o| sc.branches.iter().any(|b| b.next.is_none() && b.end_outcome == Some(o as u32)))
+        .map(|o| (o, sc.outcomes[o].as_str()))
+        .collect()
+}
