@@ -141,7 +141,11 @@ fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Res
 }
 
 /// Runs the simulation. With `rows`, writes one CSV row per run (no header) in run order.
-pub fn simulate(sc: &Scenario, cfg: &SimConfig, mut rows: Option<&mut dyn Write>) -> Result<SimResult, SimError> {
+pub fn simulate(
+    sc: &Scenario,
+    cfg: &SimConfig,
+    mut rows: Option<&mut (dyn Write + Send)>,
+) -> Result<SimResult, SimError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.threads.max(1))
         .build()
@@ -181,32 +185,48 @@ pub fn simulate(sc: &Scenario, cfg: &SimConfig, mut rows: Option<&mut dyn Write>
 /// Runs `work` on every chunk of runs on the pool, a batch of chunks at a time, and hands
 /// the results to `merge` in chunk order. Only one batch of results is held at once, so
 /// memory does not grow with the run count.
-pub(crate) fn in_batches<T: Send, E: From<Interrupted>>(
+pub(crate) fn in_batches<T: Send, E: From<Interrupted> + Send>(
     pool: &rayon::ThreadPool,
     cfg: &SimConfig,
     work: impl Fn(u64) -> T + Sync,
-    mut merge: impl FnMut(T) -> Result<(), E>,
+    mut merge: impl FnMut(T) -> Result<(), E> + Send,
 ) -> Result<(), E> {
     let n_chunks = cfg.runs.div_ceil(CHUNK_RUNS);
     let batch = (pool.current_num_threads() * 4) as u64;
     let mut next = 0;
+    // Batch k is merged while batch k + 1 is computed, so the (sequential) merge does not
+    // leave the pool idle. Results still reach `merge` in chunk order.
+    let mut pending: Vec<(u64, T)> = Vec::new();
     crate::progress::start(cfg.runs);
-    let result = (|| {
-        while next < n_chunks {
-            if crate::interrupt::interrupted() {
-                return Err(Interrupted.into());
-            }
-            let hi = (next + batch).min(n_chunks);
-            let outs: Vec<T> = pool.install(|| (next..hi).into_par_iter().map(&work).collect());
-            for (i, out) in outs.into_iter().enumerate() {
-                merge(out)?;
-                let (lo, hi) = chunk_range(cfg, next + i as u64);
-                crate::progress::advance(hi - lo);
-            }
-            next = hi;
+    let result = loop {
+        if crate::interrupt::interrupted() {
+            break Err(Interrupted.into());
         }
-        Ok(())
-    })();
+        let hi = (next + batch).min(n_chunks);
+        let to_merge = std::mem::take(&mut pending);
+        let merge = &mut merge;
+        let (computed, merged) = pool.install(|| {
+            rayon::join(
+                || (next..hi).into_par_iter().map(|c| (c, work(c))).collect::<Vec<_>>(),
+                || -> Result<(), E> {
+                    for (c, out) in to_merge {
+                        merge(out)?;
+                        let (lo, hi) = chunk_range(cfg, c);
+                        crate::progress::advance(hi - lo);
+                    }
+                    Ok(())
+                },
+            )
+        });
+        if let Err(e) = merged {
+            break Err(e);
+        }
+        if computed.is_empty() {
+            break Ok(());
+        }
+        pending = computed;
+        next = hi;
+    };
     crate::progress::finish();
     result
 }
