@@ -192,7 +192,7 @@ pub(crate) fn in_batches<T: Send, E: From<Interrupted> + Send>(
     mut merge: impl FnMut(T) -> Result<(), E> + Send,
 ) -> Result<(), E> {
     let n_chunks = cfg.runs.div_ceil(CHUNK_RUNS);
-    let batch = (pool.current_num_threads() * 4) as u64;
+    let batch = (pool.current_num_threads() * 2) as u64;
     let mut next = 0;
     // Batch k is merged while batch k + 1 is computed, so the (sequential) merge does not
     // leave the pool idle. Results still reach `merge` in chunk order.
