@@ -242,6 +242,14 @@ proptest! {
                 }
             };
             prop_assert_eq!(r.tally.outcome_runs.iter().sum::<u64>(), 6000);
+            // The exact analysis agrees with the simulation on looping, conditional files too.
+            if let Some(e) = exact.get() {
+                for (o, &p) in e.outcome.iter().enumerate() {
+                    let share = r.tally.outcome_runs[o] as f64 / 6000.0;
+                    let se = (p * (1.0 - p) / 6000.0).sqrt().max(1.0 / 6000.0);
+                    prop_assert!((share - p).abs() < 5.0 * se, "{}: share {} vs exact {}", sc.outcomes[o], share, p);
+                }
+            }
             let report = RunReport::new(&sc, cfg, SeedSource::Given, &r, &exact);
             bytes.push(tables().iter().map(|t| render(t.as_ref(), &report)).collect::<Vec<_>>());
         }
