@@ -75,6 +75,24 @@ fn key_matches(text: &str, key: &str) -> bool {
     bare || quoted
 }
 
+/// The 0-based column of the value of `key:` in a flow mapping on `line`, searching
+/// from column `from`; the key's own column when it has no value on the line.
+fn flow_key(line: &str, from: usize, key: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut start = from.min(line.len());
+    while let Some(rel) = line.get(start..)?.find(key) {
+        let at = start + rel;
+        let before_ok = at == 0 || matches!(bytes[at - 1], b'{' | b',' | b' ');
+        let after = &line[at + key.len()..];
+        if before_ok && after.starts_with(':') {
+            let value = after[1..].trim_start();
+            return Some(if value.is_empty() { at } else { line.len() - value.len() });
+        }
+        start = at + key.len();
+    }
+    None
+}
+
 /// The 1-based (line, column) of `path` in `src`, or of the deepest part of it found.
 pub fn locate(src: &str, path: &str) -> Option<(usize, usize)> {
     let items = items(src);
@@ -82,8 +100,14 @@ pub fn locate(src: &str, path: &str) -> Option<(usize, usize)> {
     let (mut lo, mut hi) = (0usize, items.len());
     let mut found: Option<(usize, usize)> = None;
     for (depth, seg) in segs.iter().enumerate() {
-        let Some(level) = items[lo..hi].iter().map(|i| i.indent).min() else {
-            return found;
+        // Inside a flow mapping (`{ id: x, next: y }`) the key is on the line found so far.
+        let in_flow = |found: Option<(usize, usize)>| {
+            let (Seg::Key(key), Some((line, col))) = (seg, found) else { return found };
+            let text = src.lines().nth(line - 1).unwrap_or("");
+            flow_key(text, col - 1, key).map_or(found, |at| Some((line, at + 1)))
+        };
+        let Some(level) = items.get(lo..hi).and_then(|r| r.iter().map(|i| i.indent).min()) else {
+            return in_flow(found);
         };
         let hit = match seg {
             Seg::Key(key) => {
@@ -92,7 +116,7 @@ pub fn locate(src: &str, path: &str) -> Option<(usize, usize)> {
             Seg::Index(n) => (lo..hi).filter(|&i| items[i].indent == level && items[i].dash).nth(*n),
         };
         let Some(hit) = hit else {
-            return found;
+            return in_flow(found);
         };
         let item = &items[hit];
         let last = depth + 1 == segs.len();
@@ -120,9 +144,6 @@ pub fn locate(src: &str, path: &str) -> Option<(usize, usize)> {
         }
         lo = hit + 1;
         hi = end;
-        if lo >= hi {
-            break;
-        }
     }
     found
 }
@@ -162,6 +183,9 @@ nodes:
         assert_eq!(locate(SRC, "nodes.summit.branches[5]"), Some((5, 5)));
         assert_eq!(locate(SRC, "nodes.nowhere"), Some((2, 1)));
         assert_eq!(locate(SRC, "elsewhere"), None);
-        assert_eq!(locate("a: { b: 1 }\n", "a.b"), Some((1, 1)));
+        assert_eq!(locate("a: { b: 1 }\n", "a.b"), Some((1, 9)));
+        let flow = "nodes:\n  a:\n    branches:\n      - { id: x, weight: 1, next: nowhere }\n";
+        assert_eq!(locate(flow, "nodes.a.branches[0].next"), Some((4, 35)));
+        assert_eq!(locate(flow, "nodes.a.branches[0].weight"), Some((4, 26)));
     }
 }
