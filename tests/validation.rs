@@ -260,5 +260,5 @@ fn hostile_yaml_is_refused_cleanly() {
 fn places_inside_flow_mappings_are_pointed_at() {
     let src = "whatif: 1\ntitle: t\nillustrative: true\nstart: a\nnodes:\n  a:\n    branches:\n      \
                - { id: x, weight: 1, next: bb }\n  b:\n    branches:\n      - { id: y, weight: 1 }\n";
-    message(src, &["nodes.a.branches[0].next: no node named `bb`", "bad.yaml:8:35", "did you mean `b`?"]);
+    message(src, &["nodes.a.branches[0].next: no node named `bb`", "bad.yaml:8:35", "the known nodes are `a`, `b`"]);
 }
