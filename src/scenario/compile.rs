@@ -481,7 +481,9 @@ impl Compiler {
             warnings: Vec::new(),
         };
         scenario.stem = scenario.file_name.rsplit_once('.').map_or(scenario.file_name.as_str(), |(s, _)| s).to_string();
-        self.graph_checks(&scenario);
+        let (problems, warnings) = super::graph::check(&scenario);
+        self.problems.extend(problems);
+        self.warnings.extend(warnings);
         Some(scenario)
     }
 
@@ -651,64 +653,6 @@ impl Compiler {
                     return None;
                 }
                 Some(EffectKind::Normal { mean: p[0], sd: p[1] })
-            }
-        }
-    }
-
-    /// Loops with no way out (errors) and unreachable nodes (warnings).
-    fn graph_checks(&mut self, sc: &Scenario) {
-        let possible = Branch::possible;
-        let n = sc.nodes.len();
-        let mut can_end = vec![false; n];
-        loop {
-            let mut changed = false;
-            for i in 0..n {
-                if !can_end[i]
-                    && sc
-                        .node_branches(i as u32)
-                        .iter()
-                        .filter(|b| possible(b))
-                        .any(|b| b.next.is_none_or(|m| can_end[m as usize]))
-                {
-                    can_end[i] = true;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        for (i, node) in sc.nodes.iter().enumerate() {
-            if !can_end[i] {
-                let targets: Vec<String> = sc
-                    .node_branches(i as u32)
-                    .iter()
-                    .filter(|b| possible(b))
-                    .filter_map(|b| b.next.map(|m| format!("`{}`", sc.nodes[m as usize].id)))
-                    .collect();
-                self.error(
-                    format!("nodes.{}", node.id),
-                    format!("a loop with no way out: from node `{}` no branch can ever end the walk (it leads only to {})", node.id, targets.join(", ")),
-                    "give some node on the loop a branch without `next` (it ends the walk), or point a `next` at a node that ends",
-                );
-            }
-        }
-        let mut seen = vec![false; n];
-        let mut stack = vec![sc.start as usize];
-        while let Some(i) = stack.pop() {
-            if std::mem::replace(&mut seen[i], true) {
-                continue;
-            }
-            stack.extend(
-                sc.node_branches(i as u32).iter().filter(|b| possible(b)).filter_map(|b| b.next.map(|m| m as usize)),
-            );
-        }
-        for (i, node) in sc.nodes.iter().enumerate() {
-            if !seen[i] {
-                self.warnings.push(format!(
-                    "node `{}` cannot be reached from `start` ({}); it is never visited",
-                    node.id, sc.nodes[sc.start as usize].id
-                ));
             }
         }
     }
