@@ -257,3 +257,31 @@ proptest! {
         prop_assert_eq!(&bytes[0], &bytes[1]);
     }
 }
+
+#[test]
+fn a_chain_of_30000_nodes_loads_draws_and_runs_in_linear_time() {
+    // Quadratic graph checks took minutes here; the text tree overflowed the stack.
+    let mut src = String::from("whatif: 1\ntitle: Very long chain (test)\nillustrative: true\nstart: n0\nnodes:\n");
+    let n = 30_000;
+    for i in 0..n {
+        let next = if i + 1 < n { format!(", next: n{}", i + 1) } else { String::new() };
+        src.push_str(&format!(
+            "  n{i}: {{ branches: [ {{ id: a, weight: 1{next} }}, {{ id: b, weight: 1{next} }} ] }}\n"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("long.yaml");
+    fs::write(&f, &src).unwrap();
+    // Timeouts guard against hangs; they are not speed assertions.
+    let guard = Duration::from_secs(120);
+    whatif().arg("check").arg(&f).timeout(guard).assert().success().stdout(contains("(step limit)"));
+    let tree = whatif().arg("tree").arg(&f).timeout(guard).assert().success().get_output().stdout.clone();
+    assert!(String::from_utf8_lossy(&tree).contains("the text tree stops at 64 levels"));
+    whatif()
+        .args(["run", "--runs", "200", "--quiet", "--out"])
+        .arg(dir.path().join("out"))
+        .arg(&f)
+        .timeout(guard)
+        .assert()
+        .success();
+}

@@ -192,37 +192,8 @@ fn plan(sc: &Scenario) -> Result<Plan, String> {
         linear,
         linear_slots: nl,
         notes,
-        on_cycle: on_cycle(sc),
+        on_cycle: crate::scenario::graph::on_cycle(sc),
     })
-}
-
-/// Nodes that can be reached again from themselves through possible branches.
-fn on_cycle(sc: &Scenario) -> Vec<bool> {
-    let n = sc.nodes.len();
-    let succ: Vec<Vec<usize>> = (0..n)
-        .map(|i| {
-            sc.node_branches(i as u32)
-                .iter()
-                .filter(|b| b.possible())
-                .filter_map(|b| b.next.map(|m| m as usize))
-                .collect()
-        })
-        .collect();
-    (0..n)
-        .map(|i| {
-            let mut seen = vec![false; n];
-            let mut stack = succ[i].clone();
-            while let Some(j) = stack.pop() {
-                if j == i {
-                    return true;
-                }
-                if !std::mem::replace(&mut seen[j], true) {
-                    stack.extend(&succ[j]);
-                }
-            }
-            false
-        })
-        .collect()
 }
 
 /// Mass and linear expectation sums of one state.

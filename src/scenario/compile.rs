@@ -73,7 +73,8 @@ pub(super) fn compile(file: &str, src: &str) -> Result<Scenario, LoadError> {
     let mut c = Compiler { problems: Vec::new(), warnings: Vec::new() };
     let scenario = c.scenario(file, src, raw);
     if !c.problems.is_empty() {
-        for d in &mut c.problems {
+        // Only the problems that will be printed are located (each search reads the file).
+        for d in c.problems.iter_mut().take(super::diagnostic::MAX_SHOWN) {
             if d.location.is_none() && !d.path.is_empty() {
                 d.locate_in(src);
             }

@@ -78,7 +78,7 @@ impl LoadError {
 }
 
 /// At most this many problems are printed; the rest are counted.
-const MAX_SHOWN: usize = 20;
+pub const MAX_SHOWN: usize = 20;
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -9,7 +9,7 @@ pub mod bundled;
 mod compile;
 pub mod condition;
 pub mod diagnostic;
-mod graph;
+pub mod graph;
 pub mod locate;
 pub mod model;
 

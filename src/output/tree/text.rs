@@ -7,6 +7,10 @@ use crate::output::terminal::notice;
 
 pub struct Text;
 
+/// Levels the text tree expands at most: deeper indentation would not fit a terminal, and
+/// a chain of 100,000 nodes must not exhaust the stack or the memory.
+pub const MAX_LEVELS: usize = 64;
+
 struct Walker<'a> {
     input: &'a TreeInput<'a>,
     out: String,
@@ -50,11 +54,13 @@ impl Walker<'_> {
                     let kind = if self.on_stack(m) { "loops back to" } else { "continues at" };
                     self.out.push_str(&format!("{inner}   ↪ {kind} {} (shown above)\n", sc.nodes[m as usize].id));
                 }
-                Some(m) if level + 1 >= self.input.depth => {
-                    self.out.push_str(&format!(
-                        "{inner}   → {} (deeper than --depth {})\n",
-                        sc.nodes[m as usize].id, self.input.depth
-                    ));
+                Some(m) if level + 1 >= self.input.depth.min(MAX_LEVELS) => {
+                    let why = if self.input.depth <= MAX_LEVELS {
+                        format!("deeper than --depth {}", self.input.depth)
+                    } else {
+                        format!("the text tree stops at {MAX_LEVELS} levels; use --format dot for the whole graph")
+                    };
+                    self.out.push_str(&format!("{inner}   → {} ({why})\n", sc.nodes[m as usize].id));
                 }
                 Some(m) => {
                     self.header(m, &format!("{inner}   "));
