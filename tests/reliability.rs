@@ -49,6 +49,23 @@ fn hostile_files_are_refused_with_exit_2() {
     let deep = dir.path().join("deep.yaml");
     fs::write(&deep, format!("whatif: 1\ntitle: {}", "[".repeat(100_000))).unwrap();
     refused(&deep, "brackets nest more than 64 levels deep");
+    // Conditions nested or long enough to overflow a recursive parser or evaluator.
+    for (name, cond) in [
+        ("nots.yaml", format!("{}true", "not ".repeat(200_000))),
+        ("parens.yaml", format!("{}true{}", "(".repeat(100_000), ")".repeat(100_000))),
+        ("ors.yaml", vec!["took(a.x)"; 50_000].join(" or ")),
+    ] {
+        let f = dir.path().join(name);
+        fs::write(
+            &f,
+            format!(
+                "whatif: 1\ntitle: t\nillustrative: true\nstart: a\nnodes:\n  a:\n    branches:\n      - id: x\n        \
+                 weight: 1\n        weight_if: [ {{ when: \"{cond}\", weight: 2 }} ]\n      - {{ id: y, weight: 1 }}\n"
+            ),
+        )
+        .unwrap();
+        refused(&f, "at most 2000 are accepted");
+    }
     // A folder, a missing path, binary junk.
     refused(dir.path(), "this is a folder");
     refused(&dir.path().join("missing.yaml"), "no such file");

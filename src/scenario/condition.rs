@@ -246,7 +246,15 @@ struct Parser<'a> {
     i: usize,
     end: usize,
     names: &'a dyn Names,
+    /// Current nesting of `not` and parentheses.
+    depth: usize,
 }
+
+/// Conditions longer than this (in characters) are refused: evaluation is recursive,
+/// and no teaching scenario needs more.
+pub const MAX_CHARS: usize = 2000;
+/// Deepest nesting of `not` and parentheses accepted.
+pub const MAX_DEPTH: usize = 64;
 
 impl Parser<'_> {
     fn peek(&self) -> Option<&Tok> {
@@ -320,10 +328,21 @@ impl Parser<'_> {
         as_bool(node, pos, op)
     }
 
+    fn enter(&mut self) -> Result<(), CondError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(err(self.pos(), format!("the condition nests more than {MAX_DEPTH} levels deep"))
+                .help_text("simplify it: `not not x` is `x`, and extra parentheses can go"));
+        }
+        Ok(())
+    }
+
     fn not(&mut self) -> Result<Node, CondError> {
         if self.is_name("not") {
             self.i += 1;
+            self.enter()?;
             let c = self.bool_operand("not")?;
+            self.depth -= 1;
             return Ok(Node::Bool(Cond::Not(Box::new(c))));
         }
         self.cmp()
@@ -365,7 +384,9 @@ impl Parser<'_> {
         match tok {
             Tok::Num(n) => Ok(Node::Num(Operand::Num(n))),
             Tok::Op("(") => {
+                self.enter()?;
                 let inner = self.or()?;
+                self.depth -= 1;
                 self.expect_op(")", "to close the `(`")?;
                 Ok(inner)
             }
@@ -424,12 +445,19 @@ fn as_bool(node: Node, pos: usize, op: &str) -> Result<Cond, CondError> {
 
 /// Parses and resolves a condition.
 pub fn parse(text: &str, names: &dyn Names) -> Result<Cond, CondError> {
-    let toks = lex(text)?;
     let end = text.chars().count();
+    if end > MAX_CHARS {
+        return Err(err(
+            MAX_CHARS,
+            format!("the condition is {end} characters long; at most {MAX_CHARS} are accepted"),
+        )
+        .help_text("split the logic over several `weight_if` entries or nodes"));
+    }
+    let toks = lex(text)?;
     if toks.is_empty() {
         return Err(err(0, "the condition is empty").help_text("write e.g. `took(summit.pact)` or remove this entry"));
     }
-    let mut p = Parser { toks, i: 0, end, names };
+    let mut p = Parser { toks, i: 0, end, names, depth: 0 };
     let cond = p.bool_expr("the whole condition")?;
     if p.i < p.toks.len() {
         let pos = p.pos();
@@ -521,6 +549,12 @@ mod tests {
         assert!(error("took(a.x) took(b.z)").message.contains("after a complete condition"));
         assert!(error("   ").message.contains("empty"));
         assert!(error("tension > 2 # x").message.contains("unexpected character `#`"));
+        let deep = format!("{}true{}", "(".repeat(65), ")".repeat(65));
+        assert!(error(&deep).message.contains("more than 64 levels"));
+        assert!(error(&"not ".repeat(100)).message.contains("more than 64 levels"));
+        parse(&format!("{}true{}", "(".repeat(64), ")".repeat(64)), &Fixture).unwrap();
+        let long = vec!["took(a.x)"; 300].join(" or ");
+        assert!(error(&long).message.contains("at most 2000 are accepted"));
     }
 
     #[test]
