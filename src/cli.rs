@@ -10,7 +10,14 @@ pub const DEFAULT_SEED: u64 = 42;
 ///
 /// Results describe invented scenarios for teaching and discussion. They are never forecasts.
 #[derive(Debug, Parser)]
-#[command(name = "whatif", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "whatif",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = "Results describe invented, illustrative scenarios; they are never forecasts.\n\nExamples:\n  whatif run\n  whatif compare putin_north_korea_visit putin_north_korea_visit_sanctions_tighten"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
