@@ -420,14 +420,8 @@ impl Compiler {
             }
             let own = &branches[first_branch as usize..];
             let conditional = own.iter().any(|b: &Branch| !b.weight_if.is_empty());
-            let mut cumulative = Vec::with_capacity(own.len());
-            let mut sum = 0.0;
-            for b in own {
-                sum += b.weight;
-                cumulative.push(sum);
-            }
-            let can_be_positive = own.iter().any(|b| b.weight > 0.0 || b.weight_if.iter().any(|w| w.weight > 0.0));
-            if !own.is_empty() && !can_be_positive {
+            let cumulative = super::running_sums(own);
+            if !own.is_empty() && !own.iter().any(Branch::possible) {
                 self.error(
                     format!("{path}.branches"),
                     format!("every branch of node `{id}` has weight 0, so no branch could be chosen"),

@@ -71,13 +71,8 @@ impl Scenario {
     /// node's running sums in step.
     pub fn set_weight(&mut self, branch: usize, weight: f64) {
         self.branches[branch].weight = weight;
-        let n = self.branches[branch].node as usize;
-        let first = self.nodes[n].first_branch as usize;
-        let mut sum = 0.0;
-        for (j, c) in self.nodes[n].cumulative.iter_mut().enumerate() {
-            sum += self.branches[first + j].weight;
-            *c = sum;
-        }
+        let n = self.branches[branch].node;
+        self.nodes[n as usize].cumulative = running_sums(self.node_branches(n));
     }
 
     /// The branches of node `n`.
@@ -85,6 +80,18 @@ impl Scenario {
         let node = &self.nodes[n as usize];
         &self.branches[node.first_branch as usize..(node.first_branch + node.n_branches) as usize]
     }
+}
+
+/// Running sums of the base weights of a node's branches, as the walk picks from them.
+pub fn running_sums(branches: &[Branch]) -> Vec<f64> {
+    let mut sum = 0.0;
+    branches
+        .iter()
+        .map(|b| {
+            sum += b.weight;
+            sum
+        })
+        .collect()
 }
 
 /// A numeric quantity that the walk accumulates.
