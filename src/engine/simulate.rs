@@ -87,12 +87,12 @@ pub fn path_text(sc: &Scenario, branches: &[u32]) -> String {
     parts.join(" > ")
 }
 
-/// Re-walks one run, recording its path (for messages, path rows and replays).
-pub fn record_run(sc: &Scenario, seed: u64, run: u64) -> (Vec<u32>, Result<super::walk::RunEnd, NoWeight>, Vec<f64>) {
-    let mut walker = Walker::new(sc);
+/// Re-walks one run and returns its path, up to where it ended or stopped (for path rows
+/// and error messages).
+pub fn record_path(sc: &Scenario, seed: u64, run: u64) -> Vec<u32> {
     let mut rec = Recorder::default();
-    let end = walker.walk(run_key(seed, run), &mut rec);
-    (rec.path, end, walker.values.clone())
+    let _ = Walker::new(sc).walk(run_key(seed, run), &mut rec);
+    rec.path
 }
 
 struct ChunkOut {
@@ -176,7 +176,7 @@ pub fn simulate(
     };
     let paths: Vec<PathRow> = top
         .into_iter()
-        .map(|(_, e)| PathRow { branches: record_run(sc, cfg.seed, e.first_run).0, outcome: e.outcome, runs: e.count })
+        .map(|(_, e)| PathRow { branches: record_path(sc, cfg.seed, e.first_run), outcome: e.outcome, runs: e.count })
         .collect();
     let listed: u64 = paths.iter().map(|p| p.runs).sum();
     Ok(SimResult { other_paths_runs: total.runs - listed, tally: total, paths, paths_second_pass: second_pass })
@@ -298,7 +298,7 @@ fn recount_paths(
 }
 
 pub(crate) fn no_weight(sc: &Scenario, seed: u64, run: u64, e: NoWeight) -> SimError {
-    let (path, _, _) = record_run(sc, seed, run);
+    let path = record_path(sc, seed, run);
     let mut text = path_text(sc, &path);
     if text.is_empty() {
         text = "(none: it is the first step)".into();
