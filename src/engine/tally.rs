@@ -21,34 +21,6 @@ pub struct IndicatorStats {
 }
 
 impl IndicatorStats {
-    /// Statistics of one batch of values (the buffer is reordered).
-    pub fn from_values(values: &mut [f64]) -> Self {
-        let n = values.len() as u64;
-        if n == 0 {
-            return IndicatorStats::default();
-        }
-        // Sums about the first value keep the two-pass-free variance accurate.
-        let shift = values[0];
-        let (mut s1, mut s2) = (0.0, 0.0);
-        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
-        for &v in values.iter() {
-            let d = v - shift;
-            s1 += d;
-            s2 += d * d;
-            min = min.min(v);
-            max = max.max(v);
-        }
-        let nf = n as f64;
-        IndicatorStats {
-            n,
-            mean: shift + s1 / nf,
-            m2: (s2 - s1 * s1 / nf).max(0.0),
-            min,
-            max,
-            sketch: Sketch::from_values(values),
-        }
-    }
-
     /// Adds the statistics of later runs.
     pub fn merge(&mut self, other: &IndicatorStats) {
         if other.n == 0 {
@@ -232,12 +204,20 @@ impl super::walk::Observer for Tally {
 mod tests {
     use super::*;
 
+    fn collect(values: &[f64]) -> IndicatorStats {
+        let mut c = ValueCollector::new(3.0);
+        for &v in values {
+            c.push(v);
+        }
+        c.finish()
+    }
+
     #[test]
     fn chan_merge_matches_one_batch() {
         let values: Vec<f64> = (0..1000).map(|i| (i as f64 * 0.731).sin() * 10.0 + 3.0).collect();
-        let whole = IndicatorStats::from_values(&mut values.clone());
-        let mut parts = IndicatorStats::from_values(&mut values[..300].to_vec());
-        parts.merge(&IndicatorStats::from_values(&mut values[300..].to_vec()));
+        let whole = collect(&values);
+        let mut parts = collect(&values[..300]);
+        parts.merge(&collect(&values[300..]));
         assert!((whole.mean - parts.mean).abs() < 1e-12);
         assert!((whole.sd() - parts.sd()).abs() < 1e-12);
         assert_eq!((whole.min, whole.max), (parts.min, parts.max));
