@@ -12,6 +12,11 @@ pub fn share(x: f64) -> String {
     fixed(x, 6)
 }
 
+/// A CSV writer into memory in the dialect of every output: RFC 4180 with CRLF line ends.
+pub fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new())
+}
+
 /// An exact probability or mean (9 decimals, so small path probabilities still show).
 pub fn exact(x: f64) -> String {
     fixed(x, 9)

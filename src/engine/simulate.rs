@@ -111,8 +111,7 @@ fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Res
     let mut values: Vec<ValueCollector> = sc.indicators.iter().map(|i| ValueCollector::new(i.start)).collect();
     let mut keys = RunKeys::new(cfg.seed, lo);
     let mut walker = Walker::new(sc);
-    let mut rows =
-        csv::WriterBuilder::new().has_headers(false).terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut rows = format::csv_writer();
     let mut rec = Recorder::default();
     for run in lo..hi {
         let key = keys.next_key();

@@ -137,7 +137,7 @@ pub fn tables() -> Vec<Box<dyn CsvTable>> {
 
 /// Renders one table to bytes.
 pub fn render(table: &dyn CsvTable, report: &RunReport) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut w = crate::format::csv_writer();
     table.write(report, &mut w).expect("writing CSV to memory cannot fail");
     w.into_inner().expect("writing CSV to memory cannot fail")
 }
@@ -161,7 +161,7 @@ pub fn write_run(
 
 /// A CSV file from a header and rows, in the same dialect as every other output.
 pub fn csv_bytes<R: AsRef<[String]>>(header: &[&str], rows: &[R]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut w = crate::format::csv_writer();
     w.write_record(header).expect("writing CSV to memory cannot fail");
     for r in rows {
         w.write_record(r.as_ref()).expect("writing CSV to memory cannot fail");
@@ -180,11 +180,9 @@ pub fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>
 
 /// The header of `runs.csv`.
 pub fn runs_header(sc: &Scenario) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
-    let mut header = vec!["run".to_string(), "outcome".into(), "path".into()];
-    header.extend(sc.indicators.iter().map(|i| i.name.clone()));
-    w.write_record(&header).expect("writing CSV to memory cannot fail");
-    w.into_inner().expect("writing CSV to memory cannot fail")
+    let mut header = vec!["run", "outcome", "path"];
+    header.extend(sc.indicators.iter().map(|i| i.name.as_str()));
+    csv_bytes::<Vec<String>>(&header, &[])
 }
 
 /// The default output folder of a scenario: `output/<stem>/`.
