@@ -1,7 +1,6 @@
 //! `whatif run`: simulate one scenario, write the CSV files, print the summary.
 
-use super::{AppError, load, print};
-use super::{check_interrupt, sim_config};
+use super::{AppError, check_interrupt, load_one, print, sim_config};
 use crate::cli::RunArgs;
 use crate::engine::exact::Budget;
 use crate::engine::simulate::simulate;
@@ -12,7 +11,7 @@ use std::io::Write;
 
 pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let name = args.scenario.as_deref().unwrap_or(bundled::DEFAULT);
-    let sc = load(name).map_err(|e| AppError::Scenario(vec![e]))?;
+    let sc = load_one(name)?;
     let (config, seed_source) = sim_config(&args.sim, args.max_paths as usize);
     let seed = config.seed;
     let dir = args.sim.out.clone().unwrap_or_else(|| output::default_dir(&sc));

@@ -1,13 +1,13 @@
 //! `whatif tree`: print the structure of a scenario.
 
-use super::{AppError, load, print};
+use super::{AppError, load_one, print};
 use crate::cli::{TreeArgs, TreeFormatArg};
 use crate::engine::exact::Budget;
 use crate::output::ExactStatus;
 use crate::output::tree::{self, TreeInput};
 
 pub fn tree(args: &TreeArgs) -> Result<(), AppError> {
-    let sc = load(&args.scenario).map_err(|e| AppError::Scenario(vec![e]))?;
+    let sc = load_one(&args.scenario)?;
     let exact = ExactStatus::compute(&sc, Budget::default());
     let name = match args.format {
         TreeFormatArg::Text => "text",
