@@ -6,7 +6,7 @@ use crate::cli::ConvergeArgs;
 use crate::engine::exact::Budget;
 use crate::format::{exact_or_empty, percent, share};
 use crate::output::terminal::{count, notice};
-use crate::output::{ExactStatus, csv_bytes, write_files};
+use crate::output::{ExactStatus, csv_bytes, listed, write_files};
 use crate::stats::wilson;
 use std::fmt::Write;
 
@@ -25,9 +25,7 @@ pub fn converge(args: &ConvergeArgs) -> Result<(), AppError> {
     let exact = ExactStatus::compute(&sc, Budget::default());
     let e = exact.get();
     let last = &points.last().expect("at least one checkpoint").1;
-    let outcomes: Vec<usize> = (0..sc.outcomes.len())
-        .filter(|&o| sc.explicit_outcomes[o] || last[o] > 0 || e.is_some_and(|e| e.outcome[o] > 1e-12))
-        .collect();
+    let outcomes: Vec<usize> = (0..sc.outcomes.len()).filter(|&o| listed(&sc, o, last[o], e)).collect();
     let mut rows = Vec::new();
     for (k, counts) in &points {
         for &o in &outcomes {

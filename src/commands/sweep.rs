@@ -6,7 +6,7 @@ use crate::cli::SweepArgs;
 use crate::engine::exact::Budget;
 use crate::format::{exact_or_empty, percent, share};
 use crate::output::terminal::{count, notice};
-use crate::output::{csv_bytes, write_files};
+use crate::output::{csv_bytes, listed, write_files};
 use crate::stats::wilson;
 use std::fmt::Write;
 
@@ -18,12 +18,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), AppError> {
     let points = run_sweep(&sc, target, &values, &cfg, Budget::default()).map_err(AppError::Run)?;
     // Outcomes that occur at some point, in file order.
     let outcomes: Vec<usize> = (0..sc.outcomes.len())
-        .filter(|&o| {
-            sc.explicit_outcomes[o]
-                || points
-                    .iter()
-                    .any(|p| p.result.tally.outcome_runs[o] > 0 || p.exact.get().is_some_and(|e| e.outcome[o] > 1e-12))
-        })
+        .filter(|&o| points.iter().any(|p| listed(&sc, o, p.result.tally.outcome_runs[o], p.exact.get())))
         .collect();
     let mut rows = Vec::new();
     for p in &points {

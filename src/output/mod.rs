@@ -71,6 +71,13 @@ impl ExactStatus {
     }
 }
 
+/// Whether a table lists outcome `o`: always when an author wrote it, otherwise when it
+/// occurred in some run or has a positive exact probability (implicit labels and
+/// `(step limit)` that never happen stay out).
+pub fn listed(sc: &Scenario, o: usize, runs: u64, exact: Option<&Exact>) -> bool {
+    sc.explicit_outcomes[o] || runs > 0 || exact.is_some_and(|e| e.outcome[o] > 1e-12)
+}
+
 /// Everything a run's outputs are made from.
 pub struct RunReport<'a> {
     pub scenario: &'a Scenario,
@@ -106,11 +113,8 @@ impl<'a> RunReport<'a> {
     pub fn outcome_order(&self) -> Vec<usize> {
         let counts = &self.result.tally.outcome_runs;
         let exact = self.exact.get();
-        let mut order: Vec<usize> = (0..self.scenario.outcomes.len())
-            .filter(|&o| {
-                self.scenario.explicit_outcomes[o] || counts[o] > 0 || exact.is_some_and(|e| e.outcome[o] > 1e-12)
-            })
-            .collect();
+        let mut order: Vec<usize> =
+            (0..self.scenario.outcomes.len()).filter(|&o| listed(self.scenario, o, counts[o], exact)).collect();
         order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
         order
     }
