@@ -6,7 +6,7 @@
 //! same order whatever the thread count. Run `i` always uses run key `i` of the seed, so
 //! the first 1,000 runs of `--runs 10000` are the runs of `--runs 1000`.
 
-use super::paths::{PathEntry, PathMap};
+use super::paths::{PathEntry, PathMap, PathTally};
 use super::rng::{RunKeys, run_key};
 use super::tally::{Tally, ValueCollector};
 use super::walk::{NoWeight, Quiet, Recorder, Walker};
@@ -108,6 +108,9 @@ pub(crate) fn chunk_range(cfg: &SimConfig, chunk: u64) -> (u64, u64) {
 fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Result<ChunkOut, (u64, NoWeight)> {
     let (lo, hi) = chunk_range(cfg, chunk);
     let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
+    if cfg.max_paths > 0 {
+        tally.paths = PathTally::with_capacity((hi - lo) as usize);
+    }
     let mut values: Vec<ValueCollector> = sc.indicators.iter().map(|i| ValueCollector::new(i.start)).collect();
     let mut keys = RunKeys::new(cfg.seed, lo);
     let mut walker = Walker::new(sc);
@@ -151,6 +154,9 @@ pub fn simulate(
         .map_err(|e| SimError::Threads(e.to_string()))?;
     let cap = path_cap(cfg.max_paths);
     let mut total = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
+    if cfg.max_paths > 0 {
+        total.paths = PathTally::with_capacity(2 * cap + CHUNK_RUNS as usize);
+    }
     let want_rows = rows.is_some();
     in_batches(
         &pool,
@@ -168,10 +174,10 @@ pub fn simulate(
 
     let (top, second_pass) = if cfg.max_paths == 0 {
         (Vec::new(), false)
-    } else if total.paths.reduced {
-        (recount_paths(sc, cfg, &pool, &total)?, true)
+    } else if let Some(top) = total.paths.certified_top(cfg.max_paths) {
+        (top, false)
     } else {
-        (total.paths.top(cfg.max_paths), false)
+        (recount_paths(sc, cfg, &pool, &total)?, true)
     };
     let paths: Vec<PathRow> = top
         .into_iter()
@@ -270,6 +276,8 @@ fn recount_paths(
             if let Some(&i) = index.get(&end.path_hash) {
                 found.entry(i).and_modify(|e| e.count += 1).or_insert(PathEntry {
                     count: 1,
+                    reduced: 1,
+                    entered_after: 0,
                     first_run: run,
                     outcome: end.outcome,
                 });
