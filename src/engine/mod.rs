@@ -8,3 +8,4 @@ pub mod simulate;
 pub mod sketch;
 pub mod tally;
 pub mod walk;
+pub mod weights;

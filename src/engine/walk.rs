@@ -6,6 +6,7 @@
 //! when it does nothing.
 
 use super::rng::{self, GOLDEN, RunKey};
+use super::weights::{self, NodeWeights, Row};
 use crate::scenario::{EffectKind, Scenario};
 
 /// What the walk reports at each step.
@@ -91,6 +92,8 @@ pub struct Walker<'a> {
     pub values: Vec<f64>,
     start_values: Vec<f64>,
     weights: Vec<f64>,
+    /// Compiled conditional weights per node (`None` where the weights are fixed).
+    compiled: Vec<Option<NodeWeights>>,
 }
 
 impl<'a> Walker<'a> {
@@ -103,6 +106,7 @@ impl<'a> Walker<'a> {
             values: start_values.clone(),
             start_values,
             weights: Vec::with_capacity(sc.nodes.iter().map(|n| n.n_branches as usize).max().unwrap_or(0)),
+            compiled: weights::compile(sc),
         }
     }
 
@@ -127,27 +131,20 @@ impl<'a> Walker<'a> {
             let visit = self.visits[at];
             let u = key.unit(node.draw_key, visit, 0);
             let first = node.first_branch as usize;
-            let local = if node.conditional {
-                self.weights.clear();
-                let mut sum = 0.0;
-                for b in &sc.branches[first..first + node.n_branches as usize] {
-                    let w = b
-                        .weight_if
-                        .iter()
-                        .find(|w| w.when.eval(&self.took, &self.visits, &self.values))
-                        .map_or(b.weight, |w| w.weight);
-                    sum += w;
-                    self.weights.push(sum);
+            let cumulative: &[f64] = match &self.compiled[at] {
+                None => &node.cumulative,
+                Some(nw) => {
+                    let branches = &sc.branches[first..first + node.n_branches as usize];
+                    match nw.row(branches, &self.took, &self.visits, &self.values, &mut self.weights) {
+                        Row::Table(row) => row,
+                        Row::Scratch => &self.weights,
+                        Row::Zero => return Err(NoWeight { node: at as u32, visit }),
+                    }
                 }
-                if sum.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
-                    return Err(NoWeight { node: at as u32, visit });
-                }
-                pick(&self.weights, u)
-            } else {
-                pick(&node.cumulative, u)
             };
+            let local = pick(cumulative, u);
             if O::DETAILED {
-                obs.visit(at as u32, visit, if node.conditional { &self.weights } else { &node.cumulative });
+                obs.visit(at as u32, visit, cumulative);
             }
             let gid = first + local;
             let branch = &sc.branches[gid];

@@ -19,7 +19,7 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
-    fn apply(self, a: f64, b: f64) -> bool {
+    pub(crate) fn apply(self, a: f64, b: f64) -> bool {
         match self {
             CmpOp::Lt => a < b,
             CmpOp::Le => a <= b,
@@ -44,7 +44,7 @@ impl CmpOp {
 }
 
 /// A number inside a comparison.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Operand {
     /// A literal.
     Num(f64),

@@ -1,0 +1,433 @@
+//! Conditional weights, compiled for the walk.
+//!
+//! At a node with `weight_if`, each branch's weight at a visit is decided by which of its
+//! entries holds first (or none). The walk used to evaluate the condition trees and add
+//! up a fresh vector of running sums at every such visit. Here each node gets, once:
+//!
+//! - its distinct conditions as flat programs (no boxes, no recursion), each evaluated
+//!   at most once per visit even when several branches share it;
+//! - a table of running sums for every combination of "which entry applied" per branch,
+//!   so a visit finds its row by a mixed-radix index and picks from it directly.
+//!
+//! The running sums are added in the same order as before, so every choice, and every
+//! output byte, is unchanged. A node whose table would exceed [`MAX_ROWS`] rows keeps the
+//! direct computation (same result, slower).
+
+use crate::scenario::condition::{CmpOp, Cond, Operand};
+use crate::scenario::{Branch, Scenario};
+
+/// Largest table of running sums kept per node (rows of `n_branches` numbers).
+pub const MAX_ROWS: usize = 4096;
+
+/// One instruction of a flat condition program (postfix order).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Op {
+    Const(bool),
+    /// `took(...)`: bit `mask` of word `word` of the taken-branch bits.
+    Took {
+        word: u32,
+        mask: u64,
+    },
+    /// An indicator compared with a literal (the common case).
+    IndNum {
+        op: CmpOp,
+        ind: u32,
+        num: f64,
+    },
+    /// Any other comparison.
+    Cmp {
+        op: CmpOp,
+        a: Operand,
+        b: Operand,
+    },
+    Not,
+    And,
+    Or,
+}
+
+/// A condition as a postfix program over a stack of booleans (bits of a `u64`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    ops: Vec<Op>,
+}
+
+impl Program {
+    /// Compiles a condition. Its nesting is bounded by the parser (64 levels), which keeps
+    /// the stack within 64 bits.
+    pub fn new(cond: &Cond) -> Self {
+        let mut ops = Vec::new();
+        emit(cond, &mut ops);
+        Program { ops }
+    }
+
+    /// Evaluates the program on the walk's state; the same answer as [`Cond::eval`]
+    /// (conditions have no side effects, so `and`/`or` need not short-circuit).
+    #[inline(always)]
+    pub fn eval(&self, took: &[u64], visits: &[u32], ind: &[f64]) -> bool {
+        if let [leaf] = self.ops[..] {
+            return leaf.leaf(took, visits, ind);
+        }
+        self.eval_ops(took, visits, ind)
+    }
+
+    #[inline(never)]
+    fn eval_ops(&self, took: &[u64], visits: &[u32], ind: &[f64]) -> bool {
+        let (mut stack, mut depth) = (0u64, 0u32);
+        for op in &self.ops {
+            let bit = match *op {
+                Op::Not => {
+                    stack ^= 1 << (depth - 1);
+                    continue;
+                }
+                Op::And | Op::Or => {
+                    depth -= 1;
+                    let b = stack >> depth & 1;
+                    let a = stack >> (depth - 1) & 1;
+                    let r = if matches!(op, Op::And) { a & b } else { a | b };
+                    stack = stack & !(1 << (depth - 1)) | r << (depth - 1);
+                    continue;
+                }
+                leaf => leaf.leaf(took, visits, ind),
+            };
+            stack = stack & !(1 << depth) | u64::from(bit) << depth;
+            depth += 1;
+        }
+        stack & 1 == 1
+    }
+}
+
+impl Op {
+    /// The value of a leaf (an instruction that pushes).
+    #[inline(always)]
+    fn leaf(self, took: &[u64], visits: &[u32], ind: &[f64]) -> bool {
+        let value = |o: Operand| match o {
+            Operand::Num(x) => x,
+            Operand::Visits(n) => visits[n as usize] as f64,
+            Operand::Ind(i) => ind[i as usize],
+        };
+        match self {
+            Op::Const(b) => b,
+            Op::Took { word, mask } => took[word as usize] & mask != 0,
+            Op::IndNum { op, ind: i, num } => op.apply(ind[i as usize], num),
+            Op::Cmp { op, a, b } => op.apply(value(a), value(b)),
+            Op::Not | Op::And | Op::Or => unreachable!("not a leaf"),
+        }
+    }
+}
+
+fn emit(c: &Cond, ops: &mut Vec<Op>) {
+    match c {
+        Cond::Const(b) => ops.push(Op::Const(*b)),
+        Cond::Took(b) => ops.push(Op::Took { word: b / 64, mask: 1 << (b % 64) }),
+        Cond::Not(a) => {
+            emit(a, ops);
+            ops.push(Op::Not);
+        }
+        Cond::And(a, b) | Cond::Or(a, b) => {
+            emit(a, ops);
+            emit(b, ops);
+            ops.push(if matches!(c, Cond::And(..)) { Op::And } else { Op::Or });
+        }
+        Cond::Cmp(op, Operand::Ind(i), Operand::Num(x)) => ops.push(Op::IndNum { op: *op, ind: *i, num: *x }),
+        Cond::Cmp(op, a, b) => ops.push(Op::Cmp { op: *op, a: *a, b: *b }),
+    }
+}
+
+/// The compiled weights of one conditional node.
+#[derive(Debug, Clone)]
+pub struct NodeWeights {
+    /// The node's distinct conditions.
+    conds: Vec<Program>,
+    /// Per branch: the condition index of each `weight_if` entry, in order.
+    entries: Vec<Vec<u32>>,
+    /// Per branch: its digit's weight in the row index.
+    strides: Vec<u32>,
+    /// Running sums, `n_branches` per row; `None` if the table would be too large.
+    rows: Option<Vec<f64>>,
+    /// Per row: whether some weight is positive.
+    ok: Vec<bool>,
+    /// For nodes with at most [`MAX_LUT_BITS`] distinct conditions: for each combination
+    /// of their truth values (bit `i` = condition `i`), the row's start in `rows`, or
+    /// `u32::MAX` where every weight is 0.
+    lut: Option<Vec<u32>>,
+    n: usize,
+}
+
+/// Distinct conditions of a node up to which every one is evaluated at each visit and the
+/// row looked up by their truth values.
+pub const MAX_LUT_BITS: usize = 10;
+
+/// The running sums chosen for one visit.
+pub enum Row<'a> {
+    /// From the table.
+    Table(&'a [f64]),
+    /// Computed into the caller's scratch vector (large tables only).
+    Scratch,
+    /// Every weight is 0 at this visit.
+    Zero,
+}
+
+impl NodeWeights {
+    /// Compiles the weights of a node's branches.
+    pub fn new(branches: &[Branch]) -> Self {
+        let mut conds: Vec<Program> = Vec::new();
+        let mut entries = Vec::with_capacity(branches.len());
+        for b in branches {
+            let ids: Vec<u32> = b
+                .weight_if
+                .iter()
+                .map(|w| {
+                    let p = Program::new(&w.when);
+                    match conds.iter().position(|q| *q == p) {
+                        Some(i) => i as u32,
+                        None => {
+                            conds.push(p);
+                            (conds.len() - 1) as u32
+                        }
+                    }
+                })
+                .collect();
+            entries.push(ids);
+        }
+        let mut strides = Vec::with_capacity(branches.len());
+        let mut n_rows: usize = 1;
+        for b in branches {
+            strides.push(n_rows as u32);
+            n_rows = n_rows.saturating_mul(b.weight_if.len() + 1);
+        }
+        let n = branches.len();
+        let (rows, ok) = if n_rows <= MAX_ROWS {
+            let mut rows = Vec::with_capacity(n_rows * n);
+            let mut ok = Vec::with_capacity(n_rows);
+            for r in 0..n_rows {
+                let mut sum = 0.0;
+                for (b, &stride) in branches.iter().zip(&strides) {
+                    let digit = r / stride as usize % (b.weight_if.len() + 1);
+                    sum += b.weight_if.get(digit).map_or(b.weight, |w| w.weight);
+                    rows.push(sum);
+                }
+                ok.push(sum.partial_cmp(&0.0) == Some(std::cmp::Ordering::Greater));
+            }
+            (Some(rows), ok)
+        } else {
+            (None, Vec::new())
+        };
+        let lut = (rows.is_some() && conds.len() <= MAX_LUT_BITS).then(|| {
+            (0..1u32 << conds.len())
+                .map(|mask| {
+                    let r: usize = entries
+                        .iter()
+                        .zip(&strides)
+                        .map(|(ids, &stride)| {
+                            let digit = ids.iter().position(|&c| mask >> c & 1 == 1).unwrap_or(ids.len());
+                            digit * stride as usize
+                        })
+                        .sum();
+                    if ok[r] { (r * n) as u32 } else { u32::MAX }
+                })
+                .collect()
+        });
+        NodeWeights { conds, entries, strides, rows, ok, lut, n }
+    }
+
+    /// The running sums at this visit.
+    #[inline(always)]
+    pub fn row<'a>(
+        &'a self,
+        branches: &[Branch],
+        took: &[u64],
+        visits: &[u32],
+        ind: &[f64],
+        scratch: &mut Vec<f64>,
+    ) -> Row<'a> {
+        if let (Some(lut), Some(rows)) = (&self.lut, &self.rows) {
+            // Conditions have no side effects: evaluating them all gives the same row.
+            let mut mask = 0usize;
+            for (i, c) in self.conds.iter().enumerate() {
+                mask |= usize::from(c.eval(took, visits, ind)) << i;
+            }
+            let start = lut[mask];
+            return if start == u32::MAX {
+                Row::Zero
+            } else {
+                Row::Table(&rows[start as usize..start as usize + self.n])
+            };
+        }
+        self.row_in_order(branches, took, visits, ind, scratch)
+    }
+
+    /// The running sums for nodes with many conditions: each distinct condition is
+    /// evaluated at most once, and only when a branch's earlier entries did not hold.
+    #[inline(never)]
+    fn row_in_order<'a>(
+        &'a self,
+        branches: &[Branch],
+        took: &[u64],
+        visits: &[u32],
+        ind: &[f64],
+        scratch: &mut Vec<f64>,
+    ) -> Row<'a> {
+        let (mut known, mut truth) = (0u64, 0u64);
+        let mut holds = |c: u32| {
+            if c < 64 {
+                let bit = 1u64 << c;
+                if known & bit == 0 {
+                    known |= bit;
+                    if self.conds[c as usize].eval(took, visits, ind) {
+                        truth |= bit;
+                    }
+                }
+                truth & bit != 0
+            } else {
+                self.conds[c as usize].eval(took, visits, ind)
+            }
+        };
+        match &self.rows {
+            Some(rows) => {
+                let mut r = 0usize;
+                for (ids, &stride) in self.entries.iter().zip(&self.strides) {
+                    let digit = ids.iter().position(|&c| holds(c)).unwrap_or(ids.len());
+                    r += digit * stride as usize;
+                }
+                if self.ok[r] { Row::Table(&rows[r * self.n..(r + 1) * self.n]) } else { Row::Zero }
+            }
+            None => {
+                scratch.clear();
+                let mut sum = 0.0;
+                for (ids, b) in self.entries.iter().zip(branches) {
+                    let digit = ids.iter().position(|&c| holds(c)).unwrap_or(ids.len());
+                    sum += b.weight_if.get(digit).map_or(b.weight, |w| w.weight);
+                    scratch.push(sum);
+                }
+                if sum.partial_cmp(&0.0) == Some(std::cmp::Ordering::Greater) { Row::Scratch } else { Row::Zero }
+            }
+        }
+    }
+}
+
+/// Compiled weights for every node of a scenario (`None` for nodes without `weight_if`).
+pub fn compile(sc: &Scenario) -> Vec<Option<NodeWeights>> {
+    (0..sc.nodes.len() as u32)
+        .map(|n| sc.nodes[n as usize].conditional.then(|| NodeWeights::new(sc.node_branches(n))))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::condition::{Names, parse};
+
+    struct Fixture;
+    impl Names for Fixture {
+        fn node(&self, id: &str) -> Option<u32> {
+            ["a", "b"].iter().position(|n| *n == id).map(|i| i as u32)
+        }
+        fn branch(&self, node: u32, id: &str) -> Option<u32> {
+            let i = ["x", "y"].iter().position(|n| *n == id)? as u32;
+            Some(node * 2 + i)
+        }
+        fn indicator(&self, name: &str) -> Option<u32> {
+            ["tension", "cost"].iter().position(|n| *n == name).map(|i| i as u32)
+        }
+        fn suggest(&self, _: &str, _: &str, _: Option<u32>) -> String {
+            String::new()
+        }
+    }
+
+    /// Every program agrees with the tree it came from, on many states.
+    #[test]
+    fn programs_agree_with_condition_trees() {
+        let texts = [
+            "took(a.x)",
+            "not took(b.y)",
+            "took(a.x) and tension >= 5",
+            "took(b.x) or visits(a) == 2",
+            "not (took(a.x) or took(b.y)) and not (cost < -1)",
+            "3 <= tension and cost != .5 or false",
+            "true and (visits(b) > visits(a) or not (tension > cost))",
+            "not not not took(a.y)",
+        ];
+        for text in texts {
+            let cond = parse(text, &Fixture).unwrap();
+            let prog = Program::new(&cond);
+            for took in 0..16u64 {
+                for (va, vb) in [(0, 0), (2, 1), (1, 3)] {
+                    for (t, c) in [(5.0, 0.5), (2.0, -1.5), (7.5, f64::NAN)] {
+                        let (visits, ind) = ([va, vb], [t, c]);
+                        assert_eq!(
+                            prog.eval(&[took], &visits, &ind),
+                            cond.eval(&[took], &visits, &ind),
+                            "{text} at took={took:b} visits={visits:?} ind={ind:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The running sums as the file defines them: per branch, the first entry that holds.
+    fn reference(branches: &[Branch], took: &[u64], visits: &[u32], ind: &[f64]) -> Vec<f64> {
+        let mut sum = 0.0;
+        branches
+            .iter()
+            .map(|b| {
+                sum += b.weight_if.iter().find(|w| w.when.eval(took, visits, ind)).map_or(b.weight, |w| w.weight);
+                sum
+            })
+            .collect()
+    }
+
+    /// A node whose `k` branches each have two entries over `k + 1` shared conditions.
+    fn node_with_conditions(k: usize) -> crate::scenario::Scenario {
+        let mut src = String::from(
+            "whatif: 1\ntitle: T\nillustrative: true\nindicators:\n  level: { start: 0 }\nstart: pre\nnodes:\n  \
+             pre:\n    branches:\n",
+        );
+        for i in 0..=k {
+            src += &format!("      - {{ id: p{i}, weight: 1, next: hub }}\n");
+        }
+        src += "  hub:\n    branches:\n";
+        for i in 0..k {
+            let j = (i + 1) % (k + 1);
+            src += &format!(
+                "      - id: h{i}\n        weight: {w}\n        weight_if:\n          \
+                 - {{ when: \"took(pre.p{i}) and level < {i}\", weight: 0 }}\n          \
+                 - {{ when: \"took(pre.p{j}) or visits(pre) > 1\", weight: {x} }}\n",
+                w = i + 1,
+                x = 2 * i + 3
+            );
+        }
+        crate::scenario::load_str("t.yaml", &src).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The table (few conditions) and the in-order evaluation (many) both give the
+    /// running sums of the definition, on every state tried, zero rows included.
+    #[test]
+    fn rows_match_the_definition() {
+        for k in [2, 4, 6, 12] {
+            let sc = node_with_conditions(k);
+            let branches = sc.node_branches(1);
+            let nw = NodeWeights::new(branches);
+            assert_eq!(nw.lut.is_some(), 2 * k <= MAX_LUT_BITS, "k = {k}");
+            let mut scratch = Vec::new();
+            for took in 0..(1u64 << (k + 1)).min(4096) {
+                for level in [-1.0, 0.5, 3.0, f64::NAN] {
+                    for visits in [[1, 1], [2, 1]] {
+                        let want = reference(branches, &[took], &visits, &[level]);
+                        let got = match nw.row(branches, &[took], &visits, &[level], &mut scratch) {
+                            Row::Table(r) => r.to_vec(),
+                            Row::Scratch => scratch.clone(),
+                            Row::Zero => vec![0.0; branches.len()],
+                        };
+                        let total = *want.last().unwrap();
+                        if total > 0.0 {
+                            assert_eq!(got, want, "k = {k}, took = {took:b}, level = {level}");
+                        } else {
+                            assert_eq!(got, vec![0.0; branches.len()], "a zero row must be reported as such");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
