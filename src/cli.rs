@@ -147,7 +147,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_exact: bool,
     /// Walk states the exact analysis may expand before it gives up
-    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = crate::engine::exact::DEFAULT_MAX_STATES, value_parser = clap::value_parser!(u64).range(1..))]
     pub exact_states: u64,
 }
 

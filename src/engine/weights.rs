@@ -64,10 +64,12 @@ impl Program {
     /// (conditions have no side effects, so `and`/`or` need not short-circuit).
     #[inline(always)]
     pub fn eval(&self, took: &[u64], visits: &[u32], ind: &[f64]) -> bool {
-        if let [leaf] = self.ops[..] {
-            return leaf.leaf(took, visits, ind);
+        match self.ops[..] {
+            [leaf] => leaf.leaf(took, visits, ind),
+            [a, b, Op::And] => a.leaf(took, visits, ind) & b.leaf(took, visits, ind),
+            [a, b, Op::Or] => a.leaf(took, visits, ind) | b.leaf(took, visits, ind),
+            _ => self.eval_ops(took, visits, ind),
         }
-        self.eval_ops(took, visits, ind)
     }
 
     #[inline(never)]
