@@ -8,14 +8,15 @@
 //! tally as reduced.
 //!
 //! Beside the reduced counter, each entry keeps its exact count since it entered the
-//! tally, and the total subtracted before it entered. A path that entered before the first
-//! reduction has never been dropped, so its count and first run are exact; any other path
-//! has at most (its count since entry + what had been subtracted before it entered) runs,
-//! and a path not in the tally at most the total subtracted (the Misra-Gries bound). When
-//! the `n` most frequent exact entries all beat every such upper bound, they are the true
-//! top `n` and [`PathTally::certified_top`] returns them: no second pass. Otherwise (rare:
-//! the table's heavy paths were not seen before the first reduction, or the top paths are
-//! too rare for the cap) the simulator walks the runs a second time and counts the
+//! tally and a bound on the runs it had before. A path that is not in the tally was either
+//! never seen or dropped; when dropped it had at most (its count since entry + its bound
+//! before entry) runs, so the largest such figure over all drops, `dropped_bound`, bounds
+//! every path outside the tally, and is the bound given to a path when it (re-)enters.
+//! A path that entered before the first reduction has bound 0: its count and first run are
+//! exact. When the `n` most frequent exact entries all beat every other path's bound, they
+//! are the true top `n` and [`PathTally::certified_top`] returns them: no second pass.
+//! Otherwise (the heavy paths were not seen before the first reduction, or the top paths
+//! are about as rare as the ones the tally had to drop) the simulator walks the runs a second time and counts the
 //! surviving candidates exactly. Either way, the counts written to `paths.csv` are exact.
 //! Merges happen in chunk order, so the result never depends on the thread count.
 
@@ -50,8 +51,8 @@ pub struct PathEntry {
     pub count: u64,
     /// The Misra-Gries counter: `count` minus what reductions subtracted from it.
     pub reduced: u64,
-    /// What reductions had subtracted in all before this path entered the tally: an upper
-    /// bound on the runs it had before (0: it has never been dropped).
+    /// An upper bound on the runs this path had before it entered the tally (0: it was
+    /// never dropped, so `count` is exact).
     pub entered_after: u64,
     /// The first run that took this path (to rebuild its text, and to break ties).
     pub first_run: u64,
@@ -64,8 +65,9 @@ pub struct PathTally {
     pub entries: PathMap<PathEntry>,
     /// Whether any reduction happened (counts are then lower bounds).
     pub reduced: bool,
-    /// The sum of the thresholds subtracted by all reductions so far.
-    pub subtracted: u64,
+    /// The largest upper bound on the runs of any path when it was dropped: a bound on
+    /// the runs of every path not in the tally.
+    pub dropped_bound: u64,
 }
 
 impl PathTally {
@@ -78,7 +80,7 @@ impl PathTally {
                 e.count += 1;
                 e.reduced += 1;
             })
-            .or_insert(PathEntry { count: 1, reduced: 1, entered_after: self.subtracted, first_run: run, outcome });
+            .or_insert(PathEntry { count: 1, reduced: 1, entered_after: self.dropped_bound, first_run: run, outcome });
     }
 
     /// An empty tally with room for `n` paths.
@@ -92,7 +94,7 @@ impl PathTally {
     /// chunk's tally).
     pub fn merge(&mut self, other: PathTally, cap: usize) {
         debug_assert!(!other.reduced, "only a chunk's unreduced tally can be merged in");
-        let before = self.subtracted;
+        let before = self.dropped_bound;
         for (hash, e) in other.entries {
             self.entries
                 .entry(hash)
@@ -107,11 +109,15 @@ impl PathTally {
             let mut counts: Vec<u64> = self.entries.values().map(|e| e.reduced).collect();
             let (_, t, _) = counts.select_nth_unstable_by(cap, |a, b| b.cmp(a));
             let t = *t;
+            let mut dropped = self.dropped_bound;
             self.entries.retain(|_, e| {
                 e.reduced = e.reduced.saturating_sub(t);
+                if e.reduced == 0 {
+                    dropped = dropped.max(e.count + e.entered_after);
+                }
                 e.reduced > 0
             });
-            self.subtracted += t;
+            self.dropped_bound = dropped;
             self.reduced = true;
         }
     }
@@ -132,9 +138,9 @@ impl PathTally {
         exact.truncate(n);
         exact.sort_unstable_by(rank);
         let floor = exact[n - 1].1.count;
-        // Any path outside the tally had at most `subtracted` runs; an inexact entry at
-        // most its count since entry plus what had been subtracted before it entered.
-        let beaten = self.subtracted < floor
+        // Any path outside the tally had at most `dropped_bound` runs; an inexact entry at
+        // most its count since entry plus its bound before entry.
+        let beaten = self.dropped_bound < floor
             && self.entries.values().all(|e| e.entered_after == 0 || e.count + e.entered_after < floor);
         beaten.then_some(exact)
     }
