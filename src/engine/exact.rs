@@ -222,17 +222,81 @@ impl Hasher for WordHasher {
             self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         }
     }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(23) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    fn write_u64(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }
 
-/// Mass and linear expectation sums of one state.
-#[derive(Clone)]
-struct Mass {
-    p: f64,
+/// The states of one layer, stored flat: state `i` has key words
+/// `keys[i * width..(i + 1) * width]`, probability mass `p[i]` and linear expectation
+/// sums `sums[i * n_sums..(i + 1) * n_sums]`. States are found by key through a map from
+/// the key's hash to the first state with that hash, and `chain` links the others.
+/// No allocation per state, which keeps large enumerations small and fast.
+struct States {
+    width: usize,
+    n_sums: usize,
+    keys: Vec<u64>,
+    p: Vec<f64>,
     sums: Vec<f64>,
+    index: HashMap<u64, u32, BuildHasherDefault<WordHasher>>,
+    chain: Vec<u32>,
 }
+
+impl States {
+    fn new(width: usize, n_sums: usize) -> Self {
+        States {
+            width,
+            n_sums,
+            keys: Vec::new(),
+            p: Vec::new(),
+            sums: Vec::new(),
+            index: HashMap::default(),
+            chain: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.p.len()
+    }
+
+    fn key(&self, i: usize) -> &[u64] {
+        &self.keys[i * self.width..(i + 1) * self.width]
+    }
+
+    fn sums(&self, i: usize) -> &[f64] {
+        &self.sums[i * self.n_sums..(i + 1) * self.n_sums]
+    }
+
+    /// Adds mass `p` and `sums` to the state with `key`, creating it (last, so states
+    /// keep their order of first appearance); returns its index.
+    fn add(&mut self, key: &[u64], p: f64, sums: &[f64]) -> u32 {
+        let mut h = WordHasher::default();
+        for &w in key {
+            h.write_u64(w);
+        }
+        let hash = h.finish();
+        let mut at = self.index.get(&hash).copied().unwrap_or(NO_STATE);
+        while at != NO_STATE {
+            let i = at as usize;
+            if self.key(i) == key {
+                self.p[i] += p;
+                for (a, b) in self.sums[i * self.n_sums..(i + 1) * self.n_sums].iter_mut().zip(sums) {
+                    *a += b;
+                }
+                return at;
+            }
+            at = self.chain[i];
+        }
+        let i = self.len() as u32;
+        self.keys.extend_from_slice(key);
+        self.p.push(p);
+        self.sums.extend_from_slice(sums);
+        self.chain.push(self.index.insert(hash, i).unwrap_or(NO_STATE));
+        i
+    }
+}
+
+const NO_STATE: u32 = u32::MAX;
 
 /// What the enumeration accumulates.
 struct Pass {
@@ -289,14 +353,14 @@ impl Walk<'_> {
         key
     }
 
-    fn start_mass(&self) -> Mass {
+    fn start_sums(&self) -> Vec<f64> {
         let mut sums = vec![0.0; self.plan.linear_slots];
         for (i, slot) in self.plan.linear.iter().enumerate() {
             if let Some(s) = slot {
                 sums[*s] = self.sc.indicators[i].start;
             }
         }
-        Mass { p: 1.0, sums }
+        sums
     }
 
     /// Loads a key into the scratch arrays that conditions read.
@@ -354,32 +418,37 @@ impl Walk<'_> {
             graph: Vec::new(),
         };
         let tracked_at = HEAD + p.took_words + p.visit_slots;
-        let mut layer: Vec<(Vec<u64>, Mass)> = vec![(self.start_key(), self.start_mass())];
+        let width = tracked_at + p.tracked_slots;
+        let mut layer = States::new(width, p.linear_slots);
+        layer.add(&self.start_key(), 1.0, &self.start_sums());
         let mut weights = Vec::new();
-        let finish = |out: &mut Pass, key: &[u64], m: &Mass| {
+        let mut k: Vec<u64> = Vec::with_capacity(width);
+        let mut sums: Vec<f64> = Vec::with_capacity(p.linear_slots);
+        let finish = |out: &mut Pass, key: &[u64], mp: f64, sums: &[f64]| {
             for (i, slot) in p.tracked.iter().enumerate() {
                 if let Some(s) = slot {
-                    out.ind_acc[i] += m.p * f64::from_bits(key[tracked_at + s]);
+                    out.ind_acc[i] += mp * f64::from_bits(key[tracked_at + s]);
                 }
             }
             for (i, slot) in p.linear.iter().enumerate() {
                 if let Some(s) = slot {
-                    out.ind_acc[i] += m.sums[*s];
+                    out.ind_acc[i] += sums[*s];
                 }
             }
         };
         for _step in 0..sc.max_steps {
-            let live: f64 = layer.iter().map(|(_, m)| m.p).fold(0.0, |a, b| a + b);
-            if layer.is_empty() || live < RESIDUAL_TARGET {
+            let live: f64 = layer.p.iter().fold(0.0, |a, b| a + b);
+            if layer.len() == 0 || live < RESIDUAL_TARGET {
                 out.residual = live;
                 return Ok(out);
             }
             self.check_budget(layer.len())?;
             // Children in order of first appearance: deterministic, as the parents are.
-            let mut next: Vec<(Vec<u64>, Mass)> = Vec::new();
-            let mut index: HashMap<Vec<u64>, u32, BuildHasherDefault<WordHasher>> = HashMap::default();
+            let mut next = States::new(width, p.linear_slots);
             let mut graph = Layer::default();
-            for (key, m) in &layer {
+            for st in 0..layer.len() {
+                let key = layer.key(st);
+                let m_p = layer.p[st];
                 graph.start.push(graph.edges.len() as u32);
                 self.unpack(key);
                 let at = (key[0] & 0xffff_ffff) as usize;
@@ -415,16 +484,18 @@ impl Walk<'_> {
                     }
                     let gid = node.first_branch as usize + j;
                     let prob = weights[j] / total;
-                    let mp = m.p * prob;
+                    let mp = m_p * prob;
                     out.times[gid] += mp;
-                    let mut k = key.clone();
+                    k.clear();
+                    k.extend_from_slice(key);
                     if let Some((s, v)) = visits_now {
                         k[HEAD + p.took_words + s] = u64::from(v);
                     }
                     if let Some(bit) = p.took_bit[gid] {
                         k[HEAD + (bit / 64) as usize] |= 1 << (bit % 64);
                     }
-                    let mut sums: Vec<f64> = m.sums.iter().map(|s| s * prob).collect();
+                    sums.clear();
+                    sums.extend(layer.sums(st).iter().map(|s| s * prob));
                     for e in &b.effects {
                         let i = e.indicator as usize;
                         if let Some(s) = p.tracked[i] {
@@ -448,32 +519,16 @@ impl Walk<'_> {
                         }
                     }
                     let last = b.outcome.map_or(last, u64::from);
-                    let child = Mass { p: mp, sums };
                     let target = match b.next {
                         Some(n) => {
                             k[0] = u64::from(n) | (last << 32);
-                            match index.get(&k) {
-                                Some(&i) => {
-                                    let e = &mut next[i as usize].1;
-                                    e.p += child.p;
-                                    for (a, c) in e.sums.iter_mut().zip(&child.sums) {
-                                        *a += c;
-                                    }
-                                    i
-                                }
-                                None => {
-                                    let i = next.len() as u32;
-                                    index.insert(k.clone(), i);
-                                    next.push((k, child));
-                                    i
-                                }
-                            }
+                            next.add(&k, mp, &sums)
                         }
                         None => {
                             let o =
                                 if last == NO_OUTCOME { b.end_outcome.unwrap_or(0) as usize } else { last as usize };
                             out.outcome[o] += mp;
-                            finish(&mut out, &k, &child);
+                            finish(&mut out, &k, mp, &sums);
                             TERMINAL
                         }
                     };
@@ -488,9 +543,9 @@ impl Walk<'_> {
             layer = next;
         }
         // Still walking after max_steps: the step-limit outcome.
-        for (key, m) in &layer {
-            out.outcome[sc.step_limit_outcome() as usize] += m.p;
-            finish(&mut out, key, m);
+        for st in 0..layer.len() {
+            out.outcome[sc.step_limit_outcome() as usize] += layer.p[st];
+            finish(&mut out, layer.key(st), layer.p[st], layer.sums(st));
         }
         Ok(out)
     }

@@ -177,13 +177,16 @@ pub fn simulate(
     } else if let Some(top) = total.paths.certified_top(cfg.max_paths) {
         (top, false)
     } else {
-        (recount_paths(sc, cfg, &pool, &total)?, true)
+        (recount_paths(sc, cfg, &pool, &mut total)?, true)
     };
     let paths: Vec<PathRow> = top
         .into_iter()
         .map(|(_, e)| PathRow { branches: record_path(sc, cfg.seed, e.first_run), outcome: e.outcome, runs: e.count })
         .collect();
     let listed: u64 = paths.iter().map(|p| p.runs).sum();
+    // The summary has served its purpose; give its memory back before the caller goes on
+    // (to the exact analysis, say), so the two never add up.
+    total.paths = PathTally::default();
     Ok(SimResult { other_paths_runs: total.runs - listed, tally: total, paths, paths_second_pass: second_pass })
 }
 
@@ -259,9 +262,10 @@ fn recount_paths(
     sc: &Scenario,
     cfg: &SimConfig,
     pool: &rayon::ThreadPool,
-    total: &Tally,
+    total: &mut Tally,
 ) -> Result<Vec<HashedPath>, SimError> {
     let mut candidates: Vec<(u64, u64)> = total.paths.entries.keys().copied().collect();
+    total.paths = PathTally::default();
     candidates.sort_unstable();
     let index: PathMap<usize> = candidates.iter().enumerate().map(|(i, h)| (*h, i)).collect();
     let mut exact: Vec<Option<PathEntry>> = vec![None; candidates.len()];
