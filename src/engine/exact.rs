@@ -111,21 +111,13 @@ fn for_each_cmp_visits(c: &Cond, f: &mut impl FnMut(u32, Option<f64>)) {
 
 /// Whether some condition reads an indicator that receives random draws.
 fn reads_random(sc: &Scenario) -> bool {
-    let mut found = false;
-    for w in sc.branches.iter().flat_map(|b| &b.weight_if) {
-        w.when.for_each_read(&mut |r| {
-            if let Read::Indicator(i) = r {
-                found |= sc.indicators[*i as usize].random;
-            }
-        });
-    }
-    found
+    sc.read_indicators().iter().zip(&sc.indicators).any(|(&read, ind)| read && ind.random)
 }
 
 fn plan(sc: &Scenario) -> Result<Plan, String> {
     let mut took_bit = vec![None; sc.branches.len()];
     let mut caps: Vec<Option<u32>> = vec![None; sc.nodes.len()];
-    let mut read_ind = vec![false; sc.indicators.len()];
+    let read_ind = sc.read_indicators();
     let mut took_n = 0u32;
     for b in &sc.branches {
         for w in &b.weight_if {
@@ -136,8 +128,7 @@ fn plan(sc: &Scenario) -> Result<Plan, String> {
                         took_n += 1;
                     }
                 }
-                Read::Visits(_) => {}
-                Read::Indicator(i) => read_ind[i as usize] = true,
+                Read::Visits(_) | Read::Indicator(_) => {}
             });
             for_each_cmp_visits(&w.when, &mut |n, lit| {
                 // Visits above every literal they are compared with behave alike.

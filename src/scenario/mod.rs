@@ -57,6 +57,19 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Which indicators some condition reads: only their values can steer a walk.
+    pub fn read_indicators(&self) -> Vec<bool> {
+        let mut read = vec![false; self.indicators.len()];
+        for w in self.branches.iter().flat_map(|b| &b.weight_if) {
+            w.when.for_each_read(&mut |r| {
+                if let condition::Read::Indicator(i) = r {
+                    read[*i as usize] = true;
+                }
+            });
+        }
+        read
+    }
+
     /// The index of the `(step limit)` outcome.
     pub fn step_limit_outcome(&self) -> u32 {
         (self.outcomes.len() - 1) as u32
