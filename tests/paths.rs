@@ -1,6 +1,7 @@
-//! `paths.csv` counts are exact however many distinct paths a run meets: checked against
-//! the paths of `runs.csv`, once where the summary proves its top list in one pass and
-//! once where the paths are so flat that a second pass has to count them.
+//! `paths.csv` lists the leading paths with exact counts however many distinct paths a
+//! run meets: checked against the paths of `runs.csv`, once where the summary proves its
+//! top list in one pass and once where the paths are so flat that a second pass counts
+//! the candidates and only those that stand out are listed.
 
 use std::collections::HashMap;
 use whatif::engine::simulate::{SimConfig, SimResult, path_text, simulate};
@@ -29,49 +30,60 @@ fn scenario(heavy_weight: u32) -> Scenario {
     load_str("many_paths.yaml", &src).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Simulates with per-run rows and returns the result and each path's count in the rows.
-fn run_with_rows(sc: &Scenario, runs: u64, max_paths: usize) -> (SimResult, HashMap<String, u64>) {
+/// Simulates with per-run rows; returns the result and, per path in the rows, its runs
+/// and first run.
+fn run_with_rows(sc: &Scenario, runs: u64, max_paths: usize) -> (SimResult, HashMap<String, (u64, u64)>) {
     let mut rows: Vec<u8> = Vec::new();
     let cfg = SimConfig { runs, seed: 7, threads: 2, max_paths };
     let result = simulate(sc, &cfg, Some(&mut rows)).unwrap();
-    let mut counts = HashMap::new();
+    let mut paths = HashMap::new();
     for record in csv::ReaderBuilder::new().has_headers(false).from_reader(rows.as_slice()).records() {
-        *counts.entry(record.unwrap()[2].to_string()).or_insert(0) += 1;
+        let record = record.unwrap();
+        let run: u64 = record[0].parse().unwrap();
+        paths.entry(record[2].to_string()).or_insert((0, run)).0 += 1;
     }
-    (result, counts)
+    (result, paths)
 }
 
-fn check_against_rows(sc: &Scenario, result: &SimResult, counts: &HashMap<String, u64>, max_paths: usize) {
-    let mut want: Vec<u64> = counts.values().copied().collect();
-    want.sort_unstable_by(|a, b| b.cmp(a));
-    want.truncate(max_paths);
-    let got: Vec<u64> = result.paths.iter().map(|p| p.runs).collect();
-    assert_eq!(got, want, "the listed counts are the largest counts in runs.csv");
-    for p in &result.paths {
-        assert_eq!(counts[&path_text(sc, &p.branches)], p.runs, "count of {}", path_text(sc, &p.branches));
+/// The listed paths are the first rows of the true order of all paths (most runs, then
+/// earliest first run), with their exact counts; a short list stops where the count drops.
+fn check_against_rows(sc: &Scenario, result: &SimResult, paths: &HashMap<String, (u64, u64)>, max_paths: usize) {
+    let mut order: Vec<(&str, u64, u64)> = paths.iter().map(|(p, (c, f))| (p.as_str(), *c, *f)).collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
+    let got: Vec<(String, u64)> = result.paths.iter().map(|p| (path_text(sc, &p.branches), p.runs)).collect();
+    assert!(got.len() <= max_paths);
+    let want: Vec<(String, u64)> = order[..got.len()].iter().map(|(p, c, _)| (p.to_string(), *c)).collect();
+    assert_eq!(got, want, "the listed paths lead the true order");
+    if got.len() < max_paths
+        && let Some((_, last)) = got.last()
+    {
+        assert!(order[got.len()].1 < *last, "a short list stops at a drop in counts");
     }
-    let listed: u64 = got.iter().sum();
+    let listed: u64 = got.iter().map(|(_, c)| c).sum();
     assert_eq!(result.other_paths_runs, result.tally.runs - listed);
 }
 
 #[test]
 fn heavy_paths_are_proved_exact_in_one_pass() {
     // A quarter of the runs share 4 paths; the rest spread over 2^24 paths, enough
-    // distinct ones (about 135,000) to make the summary reduce.
+    // distinct ones (about 135,000) to make the summary reduce (above 2 x 49,152).
     let sc = scenario(1);
-    let (result, counts) = run_with_rows(&sc, 180_000, 4);
-    assert!(counts.len() > 131_072, "the summary must overflow: {} paths", counts.len());
+    let (result, paths) = run_with_rows(&sc, 180_000, 4);
+    assert!(paths.len() > 98_304, "the summary must overflow: {} paths", paths.len());
     assert!(!result.paths_second_pass, "four heavy paths need no second pass");
-    check_against_rows(&sc, &result, &counts, 4);
+    check_against_rows(&sc, &result, &paths, 4);
+    assert_eq!(result.paths.len(), 4);
     assert!(result.paths.iter().all(|p| p.runs > 10_000));
 }
 
 #[test]
-fn flat_paths_are_counted_exactly_by_a_second_pass() {
-    // No heavy paths: the top counts are 1 or 2, which the summary cannot prove.
+fn flat_paths_are_listed_only_as_far_as_they_are_proved() {
+    // No heavy paths: almost every path is taken once or twice, and the summary cannot
+    // tell most of them from the ones it dropped.
     let sc = scenario(0);
-    let (result, counts) = run_with_rows(&sc, 140_000, 1000);
-    assert!(counts.len() > 131_072, "the summary must overflow: {} paths", counts.len());
-    assert!(result.paths_second_pass);
-    check_against_rows(&sc, &result, &counts, 1000);
+    let (result, paths) = run_with_rows(&sc, 140_000, 1000);
+    assert!(paths.len() > 98_304, "the summary must overflow: {} paths", paths.len());
+    assert!(result.paths_second_pass, "late entries could beat the bound: the candidates are recounted");
+    check_against_rows(&sc, &result, &paths, 1000);
+    assert!(result.paths.len() < 1000, "a flat distribution gives a short list");
 }

@@ -6,7 +6,7 @@
 //! same order whatever the thread count. Run `i` always uses run key `i` of the seed, so
 //! the first 1,000 runs of `--runs 10000` are the runs of `--runs 1000`.
 
-use super::paths::{PathEntry, PathMap, PathTally};
+use super::paths::{PathEntry, PathMap, PathTally, TopPaths, rank};
 use super::rng::{RunKeys, run_key};
 use super::tally::{Tally, ValueCollector};
 use super::walk::{NoWeight, Quiet, Recorder, Walker};
@@ -155,7 +155,7 @@ pub fn simulate(
     let cap = path_cap(cfg.max_paths);
     let mut total = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
     if cfg.max_paths > 0 {
-        total.paths = PathTally::with_capacity(2 * cap + CHUNK_RUNS as usize);
+        total.paths = PathTally::with_capacity(path_room(cap));
     }
     let want_rows = rows.is_some();
     in_batches(
@@ -174,10 +174,11 @@ pub fn simulate(
 
     let (top, second_pass) = if cfg.max_paths == 0 {
         (Vec::new(), false)
-    } else if let Some(top) = total.paths.certified_top(cfg.max_paths) {
-        (top, false)
     } else {
-        (recount_paths(sc, cfg, &pool, &mut total)?, true)
+        match total.paths.top_paths(cfg.max_paths) {
+            TopPaths::Known(top) => (top, false),
+            TopPaths::Recount { above } => (recount_paths(sc, cfg, &pool, &mut total, above)?, true),
+        }
     };
     let paths: Vec<PathRow> = top
         .into_iter()
@@ -249,20 +250,30 @@ impl From<Interrupted> for SimError {
     }
 }
 
-/// Distinct paths held before the Misra-Gries reduction starts (see `paths.rs`).
+/// The Misra-Gries cap (see `paths.rs`): the summary reduces itself when it holds more
+/// than twice this many paths.
 fn path_cap(max_paths: usize) -> usize {
-    (4 * max_paths).max(65_536)
+    (4 * max_paths).max(49_152)
+}
+
+/// Room reserved in the total path summary: twice what it can hold before a reduction,
+/// so that the hash table stays at most half full, never needs to grow (growing doubles
+/// it, and for a moment holds both copies), and memory stays flat in the run count.
+fn path_room(cap: usize) -> usize {
+    2 * (2 * cap + CHUNK_RUNS as usize)
 }
 
 /// A path's hash with its counts.
 type HashedPath = ((u64, u64), PathEntry);
 
-/// The second pass: exact counts for the candidate paths that survived reduction.
+/// The second pass: exact counts for the candidate paths that survived reduction; lists
+/// those with more than `above` runs, most first.
 fn recount_paths(
     sc: &Scenario,
     cfg: &SimConfig,
     pool: &rayon::ThreadPool,
     total: &mut Tally,
+    above: u64,
 ) -> Result<Vec<HashedPath>, SimError> {
     let mut candidates: Vec<(u64, u64)> = total.paths.entries.keys().copied().collect();
     total.paths = PathTally::default();
@@ -302,8 +313,11 @@ fn recount_paths(
         Ok(())
     };
     in_batches(pool, cfg, count_chunk, merge)?;
-    let mut all: Vec<HashedPath> = candidates.into_iter().zip(exact).filter_map(|(h, e)| e.map(|e| (h, e))).collect();
-    all.sort_unstable_by(|a, b| b.1.count.cmp(&a.1.count).then(a.1.first_run.cmp(&b.1.first_run)));
+    // Paths outside the candidates had at most `above` runs: only candidates with more
+    // are provably among the most frequent.
+    let mut all: Vec<HashedPath> =
+        candidates.into_iter().zip(exact).filter_map(|(h, e)| e.filter(|e| e.count > above).map(|e| (h, e))).collect();
+    all.sort_unstable_by(rank);
     all.truncate(cfg.max_paths);
     Ok(all)
 }
