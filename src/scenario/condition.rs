@@ -473,11 +473,11 @@ pub fn parse(text: &str, names: &dyn Names) -> Result<Cond, CondError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Nodes `a` (branches x, y) and `b` (branch z); indicators `tension`, `cost`.
-    struct Fixture;
+    pub(crate) struct Fixture;
     impl Names for Fixture {
         fn node(&self, id: &str) -> Option<u32> {
             ["a", "b"].iter().position(|n| *n == id).map(|i| i as u32)
