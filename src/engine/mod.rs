@@ -8,4 +8,3 @@ pub mod simulate;
 pub mod sketch;
 pub mod tally;
 pub mod walk;
-pub mod weights;

@@ -6,7 +6,7 @@
 //! when it does nothing.
 
 use super::rng::{self, GOLDEN, RunKey};
-use super::weights::{self, NodeWeights, Row};
+use crate::scenario::weights::Row;
 use crate::scenario::{EffectKind, Scenario};
 
 /// What the walk reports at each step.
@@ -92,8 +92,6 @@ pub struct Walker<'a> {
     pub values: Vec<f64>,
     start_values: Vec<f64>,
     weights: Vec<f64>,
-    /// Compiled conditional weights per node (`None` where the weights are fixed).
-    compiled: Vec<Option<NodeWeights>>,
 }
 
 impl<'a> Walker<'a> {
@@ -106,7 +104,6 @@ impl<'a> Walker<'a> {
             values: start_values.clone(),
             start_values,
             weights: Vec::with_capacity(sc.nodes.iter().map(|n| n.n_branches as usize).max().unwrap_or(0)),
-            compiled: weights::compile(sc),
         }
     }
 
@@ -131,7 +128,7 @@ impl<'a> Walker<'a> {
             let visit = self.visits[at];
             let u = key.unit(node.draw_key, visit, 0);
             let first = node.first_branch as usize;
-            let cumulative: &[f64] = match &self.compiled[at] {
+            let cumulative: &[f64] = match &node.weights {
                 None => &node.cumulative,
                 Some(nw) => {
                     let branches = &sc.branches[first..first + node.n_branches as usize];

@@ -409,6 +409,7 @@ impl Compiler {
 
         let mut nodes = Vec::new();
         let mut branches = Vec::new();
+        let mut table_budget = super::weights::TABLE_BUDGET;
         for (n, (id, node)) in raw_nodes.iter().enumerate() {
             let path = format!("nodes.{id}");
             let first_branch = branches.len() as u32;
@@ -437,6 +438,7 @@ impl Compiler {
                 draw_key: node_draw_key(id),
                 conditional,
                 cumulative,
+                weights: conditional.then(|| super::weights::NodeWeights::within(own, &mut table_budget)),
             });
         }
         // Implicit outcome labels of ending branches that set none.

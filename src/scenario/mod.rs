@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod graph;
 pub mod locate;
 pub mod model;
+pub mod weights;
 
 use std::path::Path;
 
@@ -86,6 +87,10 @@ impl Scenario {
         self.branches[branch].weight = weight;
         let n = self.branches[branch].node;
         self.nodes[n as usize].cumulative = running_sums(self.node_branches(n));
+        if let Some(w) = &self.nodes[n as usize].weights {
+            let tables = w.has_tables();
+            self.nodes[n as usize].weights = Some(weights::NodeWeights::new(self.node_branches(n), tables));
+        }
     }
 
     /// The branches of node `n`.
@@ -136,6 +141,8 @@ pub struct Node {
     pub conditional: bool,
     /// Running sums of the base weights, for nodes without conditions.
     pub cumulative: Vec<f64>,
+    /// The conditional weights compiled for the walk (for nodes with `weight_if`).
+    pub weights: Option<weights::NodeWeights>,
 }
 
 /// One branch of a node.

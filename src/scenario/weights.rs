@@ -10,14 +10,20 @@
 //!   so a visit finds its row by a mixed-radix index and picks from it directly.
 //!
 //! The running sums are added in the same order as before, so every choice, and every
-//! output byte, is unchanged. A node whose table would exceed [`MAX_ROWS`] rows keeps the
-//! direct computation (same result, slower).
+//! output byte, is unchanged. A node whose table would exceed [`MAX_ROWS`] rows, or that
+//! comes after the scenario's tables have used up [`TABLE_BUDGET`], keeps the direct
+//! computation (same result, slower). This is part of compiling a scenario: each
+//! [`super::Node`] carries its weights, built once at load time.
 
-use crate::scenario::condition::{CmpOp, Cond, Operand};
-use crate::scenario::{Branch, Scenario};
+use super::Branch;
+use super::condition::{CmpOp, Cond, Operand};
 
 /// Largest table of running sums kept per node (rows of `n_branches` numbers).
 pub const MAX_ROWS: usize = 4096;
+
+/// Numbers that the tables of one scenario may hold in all (8 MB): a hostile file with
+/// thousands of many-branched conditional nodes must not make loading slow or large.
+pub const TABLE_BUDGET: usize = 1 << 20;
 
 /// One instruction of a flat condition program (postfix order).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -170,8 +176,28 @@ pub enum Row<'a> {
 }
 
 impl NodeWeights {
-    /// Compiles the weights of a node's branches.
-    pub fn new(branches: &[Branch]) -> Self {
+    /// Compiles the weights of a node's branches, with tables if they fit in `budget`
+    /// (which they then use up).
+    pub fn within(branches: &[Branch], budget: &mut usize) -> Self {
+        let rows: usize = branches.iter().fold(1usize, |r, b| r.saturating_mul(b.weight_if.len() + 1));
+        let conds: usize = branches.iter().map(|b| b.weight_if.len()).sum();
+        let lut = if conds <= MAX_LUT_BITS { 1usize << conds } else { 0 };
+        let size = rows.saturating_mul(branches.len()).saturating_add(rows).saturating_add(lut);
+        let tables = rows <= MAX_ROWS && size <= *budget;
+        if tables {
+            *budget -= size;
+        }
+        NodeWeights::new(branches, tables)
+    }
+
+    /// Whether the node's running sums are precomputed.
+    pub fn has_tables(&self) -> bool {
+        self.rows.is_some()
+    }
+
+    /// Compiles the weights of a node's branches (with tables of running sums if `tables`
+    /// and they are at most [`MAX_ROWS`] rows).
+    pub fn new(branches: &[Branch], tables: bool) -> Self {
         let mut conds: Vec<Program> = Vec::new();
         let mut entries = Vec::with_capacity(branches.len());
         for b in branches {
@@ -198,7 +224,7 @@ impl NodeWeights {
             n_rows = n_rows.saturating_mul(b.weight_if.len() + 1);
         }
         let n = branches.len();
-        let (rows, ok) = if n_rows <= MAX_ROWS {
+        let (rows, ok) = if tables && n_rows <= MAX_ROWS {
             let mut rows = Vec::with_capacity(n_rows * n);
             let mut ok = Vec::with_capacity(n_rows);
             for r in 0..n_rows {
@@ -307,13 +333,6 @@ impl NodeWeights {
     }
 }
 
-/// Compiled weights for every node of a scenario (`None` for nodes without `weight_if`).
-pub fn compile(sc: &Scenario) -> Vec<Option<NodeWeights>> {
-    (0..sc.nodes.len() as u32)
-        .map(|n| sc.nodes[n as usize].conditional.then(|| NodeWeights::new(sc.node_branches(n))))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,7 +383,7 @@ mod tests {
     }
 
     /// A node whose `k` branches each have two entries over `k + 1` shared conditions.
-    fn node_with_conditions(k: usize) -> crate::scenario::Scenario {
+    fn node_with_conditions(k: usize) -> super::super::Scenario {
         let mut src = String::from(
             "whatif: 1\ntitle: T\nillustrative: true\nindicators:\n  level: { start: 0 }\nstart: pre\nnodes:\n  \
              pre:\n    branches:\n",
@@ -393,7 +412,7 @@ mod tests {
         for k in [2, 4, 6, 12] {
             let sc = node_with_conditions(k);
             let branches = sc.node_branches(1);
-            let nw = NodeWeights::new(branches);
+            let nw = NodeWeights::new(branches, true);
             assert_eq!(nw.lut.is_some(), 2 * k <= MAX_LUT_BITS, "k = {k}");
             let mut scratch = Vec::new();
             for took in 0..(1u64 << (k + 1)).min(4096) {
@@ -413,6 +432,51 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Tables are built while the scenario's budget lasts; past it, nodes compute their
+    /// rows directly, with the same result.
+    #[test]
+    fn tables_stop_at_the_budget() {
+        let sc = node_with_conditions(4);
+        let branches = sc.node_branches(1);
+        let mut budget = usize::MAX;
+        assert!(NodeWeights::within(branches, &mut budget).has_tables());
+        let used = usize::MAX - budget;
+        let mut budget = used - 1;
+        let without = NodeWeights::within(branches, &mut budget);
+        assert!(!without.has_tables());
+        assert_eq!(budget, used - 1, "a node without tables uses none of the budget");
+        let mut scratch = Vec::new();
+        let state = ([0b10u64], [1u32, 1], [0.5f64]);
+        let got = match without.row(branches, &state.0, &state.1, &state.2, &mut scratch) {
+            Row::Scratch => scratch.clone(),
+            _ => panic!("a node without tables computes its row"),
+        };
+        assert_eq!(got, reference(branches, &state.0, &state.1, &state.2));
+        // The bundled scenario's tables are far inside the budget.
+        let source = crate::scenario::bundled::find(crate::scenario::bundled::DEFAULT).unwrap().source;
+        let bundled = crate::scenario::load_str("bundled.yaml", source).unwrap();
+        assert!(bundled.nodes.iter().filter_map(|n| n.weights.as_ref()).all(NodeWeights::has_tables));
+    }
+
+    /// `set_weight` (sweep, sensitivity) recompiles the node's table.
+    #[test]
+    fn set_weight_keeps_the_table_in_step() {
+        let mut sc = node_with_conditions(3);
+        let first = sc.nodes[1].first_branch as usize;
+        sc.set_weight(first + 1, 7.5);
+        let branches = sc.node_branches(1);
+        let nw = sc.nodes[1].weights.as_ref().unwrap();
+        assert!(nw.has_tables());
+        let mut scratch = Vec::new();
+        for took in 0..16u64 {
+            let want = reference(branches, &[took], &[1, 1], &[0.5]);
+            match nw.row(branches, &[took], &[1, 1], &[0.5], &mut scratch) {
+                Row::Table(r) => assert_eq!(r, &want[..]),
+                _ => panic!("tables expected"),
             }
         }
     }
