@@ -97,7 +97,7 @@ def main():
     floor = float(floor_out.split()[2])
     t1, _, _ = best(a.repeat, [str(WHATIF), "run", "--quiet", "--no-exact", "--max-paths", "0", "--threads", "1", "--out", str(tmp / "o"), "--runs", str(a.runs)])
     print(f"random-number floor (bundled baseline, 11.338 draws per run, one thread): {floor:,.0f} runs/s")
-    print(f"walk alone (bundled, one thread, --no-exact --max-paths 0): {a.runs / t1:,.0f} runs/s = {100 * (a.runs / t1) / floor:.1f}% of the floor")
+    print(f"simulation without exact analysis and paths (bundled, one thread, --no-exact --max-paths 0): {a.runs / t1:,.0f} runs/s = {100 * (a.runs / t1) / floor:.1f}% of the floor")
     if a.memory:
         print()
         for name, path in scenarios:
