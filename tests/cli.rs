@@ -252,6 +252,20 @@ fn random_seed_is_recorded_and_repeatable() {
 }
 
 #[test]
+fn repeat_with_carries_the_options_that_change_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let repeat = |extra: &[&str]| {
+        whatif().args(["run", "--runs", "300", "--quiet", "--out"]).arg(dir.path()).args(extra).assert().success();
+        let manifest = read(dir.path(), "manifest.csv");
+        manifest.lines().find_map(|l| l.strip_prefix("repeat_with,")).unwrap().to_string()
+    };
+    let plain = repeat(&[]);
+    assert_eq!(plain, "whatif run putin_north_korea_visit.yaml --runs 300 --seed 42 --max-paths 1000");
+    assert_eq!(repeat(&["--exact-states", "5000"]), format!("{plain} --exact-states 5000"));
+    assert_eq!(repeat(&["--no-exact"]), format!("{plain} --no-exact"));
+}
+
+#[test]
 fn an_unwritable_out_folder_exits_1_naming_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("plain-file");

@@ -34,7 +34,8 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         ExactStatus::compute(&sc, Budget { max_states: args.exact_states, ..Budget::default() })
     };
     check_interrupt()?;
-    let report = RunReport::new(&sc, config, seed_source, &result, &exact);
+    let mut report = RunReport::new(&sc, config, seed_source, &result, &exact);
+    report.exact_states = args.exact_states;
     let extra =
         if args.report { vec![("report.html", super::report::html(&report)?.into_bytes())] } else { Vec::new() };
     check_interrupt()?;

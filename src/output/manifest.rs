@@ -1,6 +1,6 @@
 //! `manifest.csv`: what is needed to know and repeat the run, as key/value rows.
 
-use super::{CsvTable, RunReport, SeedSource};
+use super::{CsvTable, ExactStatus, RunReport, SeedSource};
 use crate::engine::simulate::CHUNK_RUNS;
 
 pub struct Manifest;
@@ -42,10 +42,7 @@ impl CsvTable for Manifest {
             ("max_paths", c.max_paths.to_string()),
             ("chunk_runs", CHUNK_RUNS.to_string()),
             ("rng_scheme", RNG_SCHEME.into()),
-            (
-                "repeat_with",
-                format!("whatif run {} --runs {} --seed {} --max-paths {}", sc.file_name, c.runs, c.seed, c.max_paths),
-            ),
+            ("repeat_with", repeat_with(r)),
             ("step_limit_runs", step_limited.to_string()),
             ("mean_steps_per_run", crate::format::fixed(r.result.tally.total_steps as f64 / c.runs as f64, 3)),
             ("paths_second_pass", r.result.paths_second_pass.to_string()),
@@ -64,4 +61,17 @@ impl CsvTable for Manifest {
         }
         Ok(())
     }
+}
+
+/// The command that writes the same files again: every option that changes their bytes.
+fn repeat_with(r: &RunReport) -> String {
+    let c = &r.config;
+    let mut cmd =
+        format!("whatif run {} --runs {} --seed {} --max-paths {}", r.scenario.file_name, c.runs, c.seed, c.max_paths);
+    if matches!(r.exact, ExactStatus::Skipped) {
+        cmd.push_str(" --no-exact");
+    } else if r.exact_states != crate::engine::exact::DEFAULT_MAX_STATES {
+        cmd.push_str(&format!(" --exact-states {}", r.exact_states));
+    }
+    cmd
 }

@@ -85,6 +85,8 @@ pub struct RunReport<'a> {
     pub seed_source: SeedSource,
     pub result: &'a SimResult,
     pub exact: &'a ExactStatus,
+    /// The exact analysis's state budget (recorded so the run can be repeated).
+    pub exact_states: u64,
     /// Exact probability of each row of `result.paths`, where known.
     pub path_exact: Vec<Option<f64>>,
 }
@@ -104,7 +106,7 @@ impl<'a> RunReport<'a> {
             }
             _ => vec![None; result.paths.len()],
         };
-        RunReport { scenario, config, seed_source, result, exact, path_exact }
+        RunReport { scenario, config, seed_source, result, exact, exact_states: exact::DEFAULT_MAX_STATES, path_exact }
     }
 
     /// Outcome indexes in table order: most runs first, ties in file order. Outcomes an
