@@ -17,6 +17,7 @@
 
 use super::Branch;
 use super::condition::{CmpOp, Cond, Operand};
+use std::collections::HashMap;
 
 /// Largest table of running sums kept per node (rows of `n_branches` numbers).
 pub const MAX_ROWS: usize = 4096;
@@ -198,21 +199,20 @@ impl NodeWeights {
     /// Compiles the weights of a node's branches (with tables of running sums if `tables`
     /// and they are at most [`MAX_ROWS`] rows).
     pub fn new(branches: &[Branch], tables: bool) -> Self {
+        // Conditions written alike are evaluated once (found by their text, so a node with
+        // thousands of entries compiles in linear time).
         let mut conds: Vec<Program> = Vec::new();
+        let mut by_text: HashMap<&str, u32> = HashMap::new();
         let mut entries = Vec::with_capacity(branches.len());
         for b in branches {
             let ids: Vec<u32> = b
                 .weight_if
                 .iter()
                 .map(|w| {
-                    let p = Program::new(&w.when);
-                    match conds.iter().position(|q| *q == p) {
-                        Some(i) => i as u32,
-                        None => {
-                            conds.push(p);
-                            (conds.len() - 1) as u32
-                        }
-                    }
+                    *by_text.entry(w.text.as_str()).or_insert_with(|| {
+                        conds.push(Program::new(&w.when));
+                        (conds.len() - 1) as u32
+                    })
                 })
                 .collect();
             entries.push(ids);
