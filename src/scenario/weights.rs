@@ -56,15 +56,28 @@ enum Op {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
     ops: Vec<Op>,
+    /// A condition whose program would need more than 64 stack places (possible within
+    /// the parser's 64 levels, as `a or b and (...)` keeps two values per level) is
+    /// evaluated by its tree instead.
+    deep: Option<Cond>,
 }
 
 impl Program {
-    /// Compiles a condition. Its nesting is bounded by the parser (64 levels), which keeps
-    /// the stack within 64 bits.
+    /// Compiles a condition.
     pub fn new(cond: &Cond) -> Self {
         let mut ops = Vec::new();
         emit(cond, &mut ops);
-        Program { ops }
+        let (mut depth, mut most) = (0i32, 0i32);
+        for op in &ops {
+            depth += match op {
+                Op::Not => 0,
+                Op::And | Op::Or => -1,
+                _ => 1,
+            };
+            most = most.max(depth);
+        }
+        let deep = (most > 64).then(|| cond.clone());
+        Program { ops, deep }
     }
 
     /// Evaluates the program on the walk's state; the same answer as [`Cond::eval`]
@@ -81,6 +94,9 @@ impl Program {
 
     #[inline(never)]
     fn eval_ops(&self, took: &[u64], visits: &[u32], ind: &[f64]) -> bool {
+        if let Some(cond) = &self.deep {
+            return cond.eval(took, visits, ind);
+        }
         let (mut stack, mut depth) = (0u64, 0u32);
         for op in &self.ops {
             let bit = match *op {
@@ -477,6 +493,25 @@ mod tests {
             match nw.row(branches, &[took], &[1, 1], &[0.5], &mut scratch) {
                 Row::Table(r) => assert_eq!(r, &want[..]),
                 _ => panic!("tables expected"),
+            }
+        }
+    }
+
+    /// Conditions nested to the parser's limit push more than 64 values on the program's
+    /// stack; they are evaluated by their tree instead, with the same answers.
+    #[test]
+    fn deep_conditions_agree_too() {
+        let mut deep = String::new();
+        for _ in 0..63 {
+            deep.push_str("took(a.x) or took(a.y) and (");
+        }
+        deep.push_str("tension > 1");
+        deep.push_str(&")".repeat(63));
+        let cond = parse(&deep, &Fixture).unwrap();
+        let prog = Program::new(&cond);
+        for took in 0..4u64 {
+            for t in [0.0, 2.0] {
+                assert_eq!(prog.eval(&[took], &[0, 0], &[t, 0.0]), cond.eval(&[took], &[0, 0], &[t, 0.0]));
             }
         }
     }
