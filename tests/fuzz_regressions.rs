@@ -7,6 +7,7 @@ use std::fs;
 use std::path::Path;
 use whatif::engine::exact::{Budget, analyse};
 use whatif::engine::simulate::{SimConfig, simulate};
+use whatif::scenario::weights::Program;
 use whatif::scenario::{load_str, parse_condition};
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
@@ -39,7 +40,7 @@ fn load_target_inputs_never_panic() {
 }
 
 #[test]
-fn condition_target_inputs_never_panic() {
+fn condition_target_inputs_never_panic_and_programs_agree_with_trees() {
     let names = "whatif: 1\ntitle: t\nillustrative: true\nindicators: { tension: {}, cost: {} }\nstart: a\nnodes:\n  \
                  a:\n    branches:\n      - { id: x, weight: 1, next: b }\n      - { id: y, weight: 1, next: b }\n  \
                  b:\n    branches:\n      - { id: z, weight: 1 }\n";
@@ -48,7 +49,10 @@ fn condition_target_inputs_never_panic() {
         let Ok(text) = std::str::from_utf8(&data) else { continue };
         match parse_condition(&sc, text) {
             Ok(c) => {
-                let _ = c.eval(&[0b101], &[1, 2], &[0.5, -3.0]);
+                let program = Program::new(&c);
+                for (took, ind) in [(0b101, [0.5, -3.0]), (0b010, [7.0, f64::NAN])] {
+                    assert_eq!(c.eval(&[took], &[1, 2], &ind), program.eval(&[took], &[1, 2], &ind), "{name}");
+                }
             }
             Err(e) => assert!(e.pos <= text.chars().count(), "{name}: {e}"),
         }

@@ -3,9 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use std::time::Duration;
 use whatif::engine::exact::{Budget, analyse};
 use whatif::engine::simulate::{SimConfig, simulate};
-use std::time::Duration;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
