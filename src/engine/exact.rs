@@ -21,10 +21,11 @@
 //! same file gives the same columns on every machine) and a time limit (a safety net)
 //! bound the work.
 
+use super::paths::PassThrough;
 use crate::scenario::condition::{Cond, Operand, Read};
 use crate::scenario::{EffectKind, Scenario};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::time::{Duration, Instant};
 
 /// The enumeration stops when less probability mass than this is still walking.
@@ -193,29 +194,11 @@ fn plan(sc: &Scenario) -> Result<Plan, String> {
     })
 }
 
-/// A fast hasher for state keys (slices of words): a multiply-rotate per word, mixed
-/// at the end. State maps are only looked up, never iterated, so the hash function does
-/// not affect any result.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        super::rng::mix64(self.0)
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            let w = u64::from_le_bytes(w.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-        for &b in words.remainder() {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-    fn write_u64(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
+/// A fast hash of a state key (a multiply-rotate per word, mixed at the end). State maps
+/// are only looked up, never iterated, so the hash function does not affect any result.
+fn key_hash(key: &[u64]) -> u64 {
+    let h = key.iter().fold(0u64, |h, &w| (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    super::rng::mix64(h)
 }
 
 /// The states of one layer, stored flat: state `i` has key words
@@ -229,7 +212,8 @@ struct States {
     keys: Vec<u64>,
     p: Vec<f64>,
     sums: Vec<f64>,
-    index: HashMap<u64, u32, BuildHasherDefault<WordHasher>>,
+    /// Keyed by [`key_hash`], already well mixed.
+    index: HashMap<u64, u32, BuildHasherDefault<PassThrough>>,
     chain: Vec<u32>,
 }
 
@@ -261,11 +245,7 @@ impl States {
     /// Adds mass `p` and `sums` to the state with `key`, creating it (last, so states
     /// keep their order of first appearance); returns its index.
     fn add(&mut self, key: &[u64], p: f64, sums: &[f64]) -> u32 {
-        let mut h = WordHasher::default();
-        for &w in key {
-            h.write_u64(w);
-        }
-        let hash = h.finish();
+        let hash = key_hash(key);
         let mut at = self.index.get(&hash).copied().unwrap_or(NO_STATE);
         while at != NO_STATE {
             let i = at as usize;

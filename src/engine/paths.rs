@@ -30,7 +30,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// Path hashes are already well mixed, so the map uses their bits directly.
+/// For keys that are already well mixed hashes (paths here, exact-analysis states): the
+/// map uses their bits directly.
 #[derive(Default)]
 pub struct PassThrough(u64);
 
