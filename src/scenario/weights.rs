@@ -27,7 +27,7 @@ pub const MAX_ROWS: usize = 4096;
 pub const TABLE_BUDGET: usize = 1 << 20;
 
 /// One instruction of a flat condition program (postfix order).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 enum Op {
     Const(bool),
     /// `took(...)`: bit `mask` of word `word` of the taken-branch bits.
@@ -53,7 +53,7 @@ enum Op {
 }
 
 /// A condition as a postfix program over a stack of booleans (bits of a `u64`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Program {
     ops: Vec<Op>,
     /// A condition whose program would need more than 64 stack places (possible within
