@@ -211,7 +211,7 @@ pub fn structure(base: &Scenario, variant: &Scenario) -> Vec<Change> {
     let next_id = |sc: &Scenario, n: Option<u32>| n.map(|n| sc.nodes[n as usize].id.clone()).unwrap_or_default();
     let outcome = |sc: &Scenario, o: Option<u32>| o.map(|o| sc.outcomes[o as usize].clone()).unwrap_or_default();
     let conditions = |b: &crate::scenario::Branch| {
-        b.weight_if.iter().map(|w| format!("{} if {}", number(w.weight), w.text)).collect::<Vec<_>>().join("; ")
+        b.weight_if.iter().map(|w| format!("{} if {}", number(w.written), w.text)).collect::<Vec<_>>().join("; ")
     };
     for (n, node) in base.nodes.iter().enumerate() {
         let Some(m) = variant.nodes.iter().position(|v| v.id == node.id) else {
@@ -224,7 +224,7 @@ pub fn structure(base: &Scenario, variant: &Scenario) -> Vec<Change> {
                 continue;
             };
             let fields = [
-                ("weight", number(b.weight), number(v.weight)),
+                ("weight", number(b.written), number(v.written)),
                 ("weight_if", conditions(b), conditions(v)),
                 ("effects", effect_text(base, b), effect_text(variant, v)),
                 ("outcome", outcome(base, b.outcome), outcome(variant, v.outcome)),

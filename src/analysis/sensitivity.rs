@@ -1,7 +1,7 @@
 //! `whatif sensitivity`: each branch weight in turn scaled down and up, and the swing in
 //! each outcome's probability (a tornado table).
 
-use super::sweep::{Target, with_value};
+
 use crate::engine::exact::{Budget, analyse};
 use crate::engine::simulate::{SimConfig, SimError, simulate};
 use crate::scenario::Scenario;
@@ -68,9 +68,13 @@ pub fn sensitivity(
         let Some(base) = shares(sc, method, &cfg, budget)? else { continue };
         // Exact analyses are independent, so they run in parallel; simulations already are.
         let scaled = |b: usize| -> Result<LowHigh, SimError> {
-            let w = sc.branches[b].weight;
-            let low = shares(&with_value(sc, Target::Weight(b), w * factors.0), method, &cfg, budget)?;
-            let high = shares(&with_value(sc, Target::Weight(b), w * factors.1), method, &cfg, budget)?;
+            let scaled_by = |factor: f64| {
+                let mut s = sc.clone();
+                s.scale_weight(b, factor);
+                s
+            };
+            let low = shares(&scaled_by(factors.0), method, &cfg, budget)?;
+            let high = shares(&scaled_by(factors.1), method, &cfg, budget)?;
             Ok((low, high))
         };
         let results: Vec<_> = match method {

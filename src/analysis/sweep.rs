@@ -75,6 +75,17 @@ impl VarySpec {
                     self.lo, self.hi, spec.min, spec.max
                 ));
             }
+            for start in [self.lo, self.hi] {
+                let probe = crate::scenario::Indicator { start, ..spec.clone() };
+                let bound = crate::scenario::magnitude_bound(&probe, i as u32, &sc.branches, sc.max_steps);
+                if bound > crate::scenario::MAX_MAGNITUDE {
+                    return Err(format!(
+                        "with start {start}, `{ind}` could reach {bound:.1e} in size; whatif computes statistics \
+                         for values up to {:.0e}",
+                        crate::scenario::MAX_MAGNITUDE
+                    ));
+                }
+            }
             return Ok(Target::Start(i));
         }
         let ids: Vec<&str> = sc.branches.iter().map(|b| b.full_id.as_str()).collect();

@@ -51,7 +51,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), AppError> {
         Target::Weight(b) => format!(
             "base weight of {} (file: {})",
             sc.branches[b].full_id,
-            crate::output::tree::number(sc.branches[b].weight)
+            crate::output::tree::number(sc.branches[b].written)
         ),
         Target::Start(i) => format!(
             "start of {} (file: {})",

@@ -419,6 +419,7 @@ impl Compiler {
                     self.branch(n as u32, id, &bpath, br, &lookup, &mut indicators, &mut |l| intern(l, &mut outcomes));
                 branches.push(branch);
             }
+            super::scale_weights(&mut branches[first_branch as usize..]);
             let own = &branches[first_branch as usize..];
             let conditional = own.iter().any(|b: &Branch| !b.weight_if.is_empty());
             let cumulative = super::running_sums(own);
@@ -447,6 +448,7 @@ impl Compiler {
                 b.end_outcome = Some(b.outcome.unwrap_or_else(|| intern(&b.full_id, &mut outcomes)));
             }
         }
+        self.check_magnitudes(&indicators, &branches, max_steps);
         let mut explicit_outcomes = vec![true; n_explicit];
         explicit_outcomes.resize(outcomes.len(), false);
         outcomes.push("(step limit)".to_string());
@@ -526,7 +528,7 @@ impl Compiler {
                 continue;
             };
             match condition::parse(text, lookup) {
-                Ok(cond) => weight_if.push(WeightIf { when: cond, text: text.to_string(), weight: w }),
+                Ok(cond) => weight_if.push(WeightIf { when: cond, text: text.to_string(), weight: w, written: w }),
                 Err(e) => {
                     let message = format!("in condition at character {}: {}", e.pos + 1, e.message);
                     let mut d = Diagnostic::new(format!("{wpath}.when"), message);
@@ -588,11 +590,34 @@ impl Compiler {
             label: br.label.clone(),
             note: br.note.clone(),
             weight,
+            written: weight,
             weight_if,
             effects,
             outcome,
             next,
             end_outcome: None,
+        }
+    }
+
+    /// Refuses indicators whose values could grow past [`super::MAX_MAGNITUDE`]: beyond
+    /// it, sums of values and of their squares could overflow, and the statistics of
+    /// every output would be infinite or NaN.
+    fn check_magnitudes(&mut self, indicators: &[Indicator], branches: &[Branch], max_steps: u32) {
+        for (i, ind) in indicators.iter().enumerate() {
+            let bound = super::magnitude_bound(ind, i as u32, branches, max_steps);
+            if bound > super::MAX_MAGNITUDE {
+                self.error(
+                    format!("indicators.{}", ind.name),
+                    format!(
+                        "`{}` could reach {} in size (its start plus max_steps ({max_steps}) times its \
+                         largest change in one step); whatif computes statistics for values up to {:.0e}",
+                        ind.name,
+                        if bound.is_finite() { format!("{bound:.1e}") } else { "beyond 1.8e308".into() },
+                        super::MAX_MAGNITUDE
+                    ),
+                    "measure it in larger units (thousands, millions), clamp it with `min` and `max`, or lower max_steps",
+                );
+            }
         }
     }
 

@@ -81,11 +81,38 @@ impl Scenario {
         self.branches.iter().position(|b| b.full_id == full_id)
     }
 
-    /// Sets a branch's base weight (as `sweep` and `sensitivity` do), keeping the
-    /// node's running sums in step.
+    /// Sets a branch's base weight as written (as `sweep` does; finite and >= 0), keeping
+    /// the node's scaled weights and running sums in step.
     pub fn set_weight(&mut self, branch: usize, weight: f64) {
-        self.branches[branch].weight = weight;
+        self.branches[branch].written = weight;
+        self.recompile_node(self.branches[branch].node);
+    }
+
+    /// Multiplies a branch's base weight by `factor` (positive, as `sensitivity` does).
+    /// Where the product would overflow or round to 0, every other weight of the node is
+    /// divided instead: the same ratios, so the same probabilities.
+    pub fn scale_weight(&mut self, branch: usize, factor: f64) {
+        let written = self.branches[branch].written;
+        let scaled = written * factor;
+        if scaled.is_finite() && (scaled > 0.0 || written == 0.0) {
+            return self.set_weight(branch, scaled);
+        }
         let n = self.branches[branch].node;
+        let node = &self.nodes[n as usize];
+        for b in node.first_branch as usize..(node.first_branch + node.n_branches) as usize {
+            if b != branch {
+                self.branches[b].written /= factor;
+            }
+            self.branches[b].weight_if.iter_mut().for_each(|w| w.written /= factor);
+        }
+        self.recompile_node(n);
+    }
+
+    /// Rescales node `n`'s weights from their written values and rebuilds its sums.
+    fn recompile_node(&mut self, n: u32) {
+        let node = &self.nodes[n as usize];
+        let range = node.first_branch as usize..(node.first_branch + node.n_branches) as usize;
+        scale_weights(&mut self.branches[range]);
         self.nodes[n as usize].cumulative = running_sums(self.node_branches(n));
         if let Some(w) = &self.nodes[n as usize].weights {
             let tables = w.has_tables();
@@ -98,6 +125,62 @@ impl Scenario {
         let node = &self.nodes[n as usize];
         &self.branches[node.first_branch as usize..(node.first_branch + node.n_branches) as usize]
     }
+}
+
+/// The largest size an indicator's value may reach (see [`magnitude_bound`]). Sums of
+/// squares of up to 2^64 values this large stay finite, so means and standard deviations
+/// can always be computed.
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
+/// Largest size of a standard normal draw (the polar method's draws are at most
+/// sqrt(-2 ln 2^-104) < 12.1 in size).
+const NORMAL_REACH: f64 = 13.0;
+
+/// An upper bound on the size of indicator `i`'s value in any run: its start plus
+/// `max_steps` times the largest total change one branch can make, or its clamp where
+/// both ends are set.
+pub fn magnitude_bound(ind: &Indicator, i: u32, branches: &[Branch], max_steps: u32) -> f64 {
+    let step = |b: &Branch| -> f64 {
+        b.effects
+            .iter()
+            .filter(|e| e.indicator == i)
+            .map(|e| match e.kind {
+                EffectKind::Add(x) | EffectKind::Set(x) => x.abs(),
+                EffectKind::Uniform { lo, hi } | EffectKind::Triangular { lo, hi, .. } => lo.abs().max(hi.abs()),
+                EffectKind::Normal { mean, sd } => mean.abs() + NORMAL_REACH * sd,
+            })
+            .sum()
+    };
+    let largest = branches.iter().map(step).fold(0.0, f64::max);
+    let walked = ind.start.abs() + f64::from(max_steps) * largest;
+    if ind.min.is_finite() && ind.max.is_finite() { walked.min(ind.min.abs().max(ind.max.abs())) } else { walked }
+}
+
+/// Weights whose largest is inside this range are used as written.
+const WEIGHT_RANGE: std::ops::RangeInclusive<f64> = 5.421_010_862_427_522e-20..=1.844_674_407_370_955_2e19; // 2^-64 ..= 2^64
+
+/// Sets the weights the walk uses (`weight`) from those written (`written`) for one
+/// node's branches. Where the node's largest weight lies outside 2^-64 ..= 2^64, all of
+/// them are multiplied by the one power of two that brings it to [1, 2): sums of huge
+/// weights cannot overflow and tiny ones are not rounded in subnormal arithmetic. A
+/// power of two scales exactly, so every choice is the one exact arithmetic would make;
+/// ordinary weights are used untouched.
+pub fn scale_weights(branches: &mut [Branch]) {
+    let all = |b: &Branch| std::iter::once(b.written).chain(b.weight_if.iter().map(|w| w.written)).collect::<Vec<_>>();
+    let max = branches.iter().flat_map(all).fold(0.0, f64::max);
+    let exp = if max == 0.0 || WEIGHT_RANGE.contains(&max) { 0 } else { -(max.log2().floor() as i32) };
+    for b in branches {
+        b.weight = times_pow2(b.written, exp);
+        for w in &mut b.weight_if {
+            w.weight = times_pow2(w.written, exp);
+        }
+    }
+}
+
+/// `x * 2^exp`, exactly (in two steps, so that no intermediate factor overflows).
+fn times_pow2(x: f64, exp: i32) -> f64 {
+    let half = exp / 2;
+    x * 2f64.powi(half) * 2f64.powi(exp - half)
 }
 
 /// Running sums of the base weights of a node's branches, as the walk picks from them.
@@ -154,7 +237,11 @@ pub struct Branch {
     pub full_id: String,
     pub label: Option<String>,
     pub note: Option<String>,
+    /// The base weight as the walk uses it: `written`, scaled per node (see
+    /// [`scale_weights`]); only ratios within a node matter.
     pub weight: f64,
+    /// The base weight as written in the file (for display).
+    pub written: f64,
     pub weight_if: Vec<WeightIf>,
     pub effects: Vec<Effect>,
     /// The outcome label this branch sets, if any.
@@ -177,7 +264,10 @@ pub struct WeightIf {
     pub when: Cond,
     /// The condition as written, for `tree` and messages.
     pub text: String,
+    /// The weight as the walk uses it (scaled with its node's, see [`scale_weights`]).
     pub weight: f64,
+    /// The weight as written in the file (for display).
+    pub written: f64,
 }
 
 /// What a branch does to one indicator.

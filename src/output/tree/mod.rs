@@ -59,8 +59,12 @@ pub fn effect_text(sc: &Scenario, b: &Branch) -> String {
     parts.join(", ")
 }
 
-/// A number with up to 3 decimals, trailing zeros trimmed.
+/// A number with up to 3 decimals, trailing zeros trimmed; in scientific notation where
+/// that would show no digit or more than 12 (`1e308`, `5e-324`).
 pub fn number(x: f64) -> String {
+    if x != 0.0 && !(0.001..1e12).contains(&x.abs()) {
+        return format!("{x:e}");
+    }
     crate::format::fixed(x, 3).trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
