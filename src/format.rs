@@ -17,6 +17,42 @@ pub fn csv_writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new())
 }
 
+/// Writes one CSV record, each field through [`cell`].
+pub fn record<W: std::io::Write, T: AsRef<str>>(
+    w: &mut csv::Writer<W>,
+    fields: impl IntoIterator<Item = T>,
+) -> csv::Result<()> {
+    w.write_record(fields.into_iter().map(|f| cell(f.as_ref()).into_owned()))
+}
+
+/// A CSV field that a spreadsheet shows as text: a field that starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return and is not a number gets a leading `'`, so that
+/// Excel, LibreOffice and Google Sheets do not run it as a formula (the OWASP advice for
+/// CSV injection). Numbers such as `-0.5` are written as they are.
+pub fn cell(field: &str) -> std::borrow::Cow<'_, str> {
+    let risky = field.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && field.parse::<f64>().is_err() { format!("'{field}").into() } else { field.into() }
+}
+
+/// Text with control characters (other than line breaks) shown as `\u{1b}` escapes, so
+/// that nothing printed can move the cursor, clear the screen or hide a line. Also
+/// escapes the Unicode controls that reorder text on screen (bidirectional overrides
+/// and isolates).
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| hidden_control(c) && c != '\n') {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| if hidden_control(c) && c != '\n' { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
+}
+
+/// Whether `c` is a control character or a bidirectional formatting character.
+pub fn hidden_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
 /// An exact probability or mean (9 decimals, so small path probabilities still show).
 pub fn exact(x: f64) -> String {
     fixed(x, 9)
@@ -48,5 +84,24 @@ mod tests {
         assert_eq!(fixed(-0.5, 1), "-0.5");
         assert_eq!(share(1.0 / 3.0), "0.333333");
         assert_eq!(percent(0.41256), "41.26%");
+    }
+
+    #[test]
+    fn formula_like_cells_become_text_and_numbers_stay() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("+1 more"), "'+1 more");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("-0.500000"), "-0.500000");
+        assert_eq!(cell("-1e5"), "-1e5");
+        assert_eq!(cell("Regional arms race"), "Regional arms race");
+        assert_eq!(cell(""), "");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_for_the_terminal() {
+        assert_eq!(printable("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(printable("line\nnext\u{0}"), "line\nnext\\u{0}");
+        assert_eq!(printable("x\u{202e}y"), "x\\u{202e}y");
+        assert_eq!(printable("plain"), "plain");
     }
 }

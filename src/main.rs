@@ -9,7 +9,8 @@ fn main() {
         whatif::progress::enable();
     }
     if let Err(e) = whatif::commands::dispatch(cli) {
-        eprintln!("{e}");
+        // Messages quote the user's file; nothing in them may act on the terminal.
+        eprintln!("{}", whatif::format::printable(&e.to_string()));
         std::process::exit(e.exit_code());
     }
     // A command that finished its output despite Ctrl-C (e.g. `tree` after an interrupted

@@ -132,7 +132,7 @@ fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Res
         if want_rows {
             let mut record = vec![run.to_string(), sc.outcomes[end.outcome as usize].clone(), path_text(sc, &rec.path)];
             record.extend(walker.values.iter().map(|v| format::value(*v)));
-            rows.write_record(&record).expect("writing to memory cannot fail");
+            crate::format::record(&mut rows, &record).expect("writing to memory cannot fail");
         }
     }
     for (stats, col) in tally.indicators.iter_mut().zip(values) {

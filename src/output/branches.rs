@@ -11,7 +11,7 @@ impl CsvTable for Branches {
     }
 
     fn write(&self, r: &RunReport, out: &mut csv::Writer<Vec<u8>>) -> csv::Result<()> {
-        out.write_record([
+        crate::format::record(out, [
             "node",
             "branch",
             "label",
@@ -22,7 +22,7 @@ impl CsvTable for Branches {
         ])?;
         let t = &r.result.tally;
         for (b, branch) in r.scenario.branches.iter().enumerate() {
-            out.write_record([
+            crate::format::record(out, [
                 r.scenario.nodes[branch.node as usize].id.as_str(),
                 &branch.id,
                 branch.label.as_deref().unwrap_or(""),

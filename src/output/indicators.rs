@@ -11,7 +11,7 @@ impl CsvTable for Indicators {
     }
 
     fn write(&self, r: &RunReport, out: &mut csv::Writer<Vec<u8>>) -> csv::Result<()> {
-        out.write_record([
+        crate::format::record(out, [
             "indicator",
             "unit",
             "mean",
@@ -28,7 +28,7 @@ impl CsvTable for Indicators {
         ])?;
         for (i, (ind, s)) in r.scenario.indicators.iter().zip(&r.result.tally.indicators).enumerate() {
             let q = |p: f64| s.sketch.quantile(p, s.min, s.max).map(format::value).unwrap_or_default();
-            out.write_record([
+            crate::format::record(out, [
                 ind.name.as_str(),
                 ind.unit.as_deref().unwrap_or(""),
                 &format::value(s.mean),

@@ -49,15 +49,15 @@ impl CsvTable for Manifest {
             ("exact_analysis", r.exact.note()),
             ("exact_residual", r.exact.get().map(|e| format!("{:e}", e.residual)).unwrap_or_default()),
         ];
-        out.write_record(["key", "value"])?;
+        crate::format::record(out, ["key", "value"])?;
         for (k, v) in rows {
-            out.write_record([k, v.as_str()])?;
+            crate::format::record(out, [k, v.as_str()])?;
         }
         for (i, note) in r.exact.get().map_or(&[][..], |e| &e.notes[..]).iter().enumerate() {
-            out.write_record([format!("exact_note_{}", i + 1).as_str(), note])?;
+            crate::format::record(out, [format!("exact_note_{}", i + 1).as_str(), note])?;
         }
         for (i, w) in sc.warnings.iter().enumerate() {
-            out.write_record([format!("warning_{}", i + 1).as_str(), w])?;
+            crate::format::record(out, [format!("warning_{}", i + 1).as_str(), w])?;
         }
         Ok(())
     }

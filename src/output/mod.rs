@@ -168,9 +168,9 @@ pub fn write_run(
 /// A CSV file from a header and rows, in the same dialect as every other output.
 pub fn csv_bytes<R: AsRef<[String]>>(header: &[&str], rows: &[R]) -> Vec<u8> {
     let mut w = crate::format::csv_writer();
-    w.write_record(header).expect("writing CSV to memory cannot fail");
+    crate::format::record(&mut w, header).expect("writing CSV to memory cannot fail");
     for r in rows {
-        w.write_record(r.as_ref()).expect("writing CSV to memory cannot fail");
+        crate::format::record(&mut w, r.as_ref()).expect("writing CSV to memory cannot fail");
     }
     w.into_inner().expect("writing CSV to memory cannot fail")
 }

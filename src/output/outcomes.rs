@@ -11,12 +11,12 @@ impl CsvTable for Outcomes {
     }
 
     fn write(&self, r: &RunReport, out: &mut csv::Writer<Vec<u8>>) -> csv::Result<()> {
-        out.write_record(["outcome", "runs", "share", "ci95_low", "ci95_high", "exact_probability"])?;
+        crate::format::record(out, ["outcome", "runs", "share", "ci95_low", "ci95_high", "exact_probability"])?;
         let n = r.result.tally.runs;
         for o in r.outcome_order() {
             let k = r.result.tally.outcome_runs[o];
             let (lo, hi) = stats::wilson(k, n);
-            out.write_record([
+            crate::format::record(out, [
                 r.scenario.outcomes[o].as_str(),
                 &k.to_string(),
                 &format::share(k as f64 / n as f64),

@@ -12,10 +12,10 @@ impl CsvTable for Paths {
     }
 
     fn write(&self, r: &RunReport, out: &mut csv::Writer<Vec<u8>>) -> csv::Result<()> {
-        out.write_record(["path", "outcome", "runs", "share", "exact_probability"])?;
+        crate::format::record(out, ["path", "outcome", "runs", "share", "exact_probability"])?;
         let n = r.result.tally.runs as f64;
         for (p, exact) in r.result.paths.iter().zip(&r.path_exact) {
-            out.write_record([
+            crate::format::record(out, [
                 path_text(r.scenario, &p.branches).as_str(),
                 &r.scenario.outcomes[p.outcome as usize],
                 &p.runs.to_string(),
@@ -27,7 +27,7 @@ impl CsvTable for Paths {
         let listed: Option<f64> = r.path_exact.iter().copied().sum();
         let other_exact = listed.map(|l| (1.0 - l).max(0.0));
         if other > 0 || other_exact.is_some_and(|p| p > 1e-12) {
-            out.write_record([
+            crate::format::record(out, [
                 "(other paths)",
                 "",
                 &other.to_string(),

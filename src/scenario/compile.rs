@@ -49,8 +49,14 @@ fn fix_id(id: &str) -> String {
     s
 }
 
-pub(super) fn compile(file: &str, src: &str) -> Result<Scenario, LoadError> {
+pub(super) fn compile(file: &str, bytes: &str) -> Result<Scenario, LoadError> {
+    // A byte-order mark (Windows Notepad writes one) is not part of the text; the
+    // recorded SHA-256 is still that of the file's bytes.
+    let src = bytes.strip_prefix('\u{feff}').unwrap_or(bytes);
     let fail = |problems: Vec<Diagnostic>| LoadError { file: file.to_string(), source: src.to_string(), problems };
+    if let Some(d) = control_character(src) {
+        return Err(fail(vec![d]));
+    }
     if src.trim().is_empty() || src.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
         return Err(fail(vec![Diagnostic::new("", "the file is empty").help(
             "a scenario needs at least `whatif: 1`, `title`, `illustrative: true`, `start` and `nodes`; \
@@ -71,7 +77,7 @@ pub(super) fn compile(file: &str, src: &str) -> Result<Scenario, LoadError> {
         }
     };
     let mut c = Compiler { problems: Vec::new(), warnings: Vec::new() };
-    let scenario = c.scenario(file, src, raw);
+    let scenario = c.scenario(file, bytes, raw);
     if !c.problems.is_empty() {
         // Only the problems that will be printed are located (each search reads the file).
         for d in c.problems.iter_mut().take(super::diagnostic::MAX_SHOWN) {
@@ -84,6 +90,23 @@ pub(super) fn compile(file: &str, src: &str) -> Result<Scenario, LoadError> {
     let mut scenario = scenario.expect("a scenario is built whenever there are no problems");
     scenario.warnings = c.warnings;
     Ok(scenario)
+}
+
+/// The first control character that YAML does not allow anywhere in a file (all but
+/// tab and line breaks), with its line and column: the parser would report it at the
+/// start of the file.
+fn control_character(src: &str) -> Option<Diagnostic> {
+    let (line, text) = src.split('\n').enumerate().find(|(_, l)| l.chars().any(raw_control))?;
+    let col = text.chars().position(raw_control)? + 1;
+    let c = text.chars().nth(col - 1)?;
+    let mut d = Diagnostic::new("", format!("the file contains the control character {}", c.escape_unicode()))
+        .help("remove it (scenario files are plain text; a NUL byte often means the file is not text at all)");
+    d.location = Some((line + 1, col));
+    Some(d)
+}
+
+fn raw_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
 /// Help for the errors that the YAML parser finds.
@@ -208,7 +231,47 @@ impl Compiler {
         x
     }
 
-    fn scenario(&mut self, file: &str, src: &str, raw: RawScenario) -> Option<Scenario> {
+    /// Refuses control characters (and text-reordering Unicode controls) in every text
+    /// an output prints: they could clear a terminal, forge lines, hide the notice or put
+    /// NUL bytes in CSV files. Line breaks and tabs are allowed in free text.
+    fn check_texts(&mut self, raw: &RawScenario) {
+        let mut texts: Vec<(String, Option<&str>, bool)> = vec![
+            ("title".into(), raw.title.as_deref(), false),
+            ("notice".into(), raw.notice.as_deref(), true),
+            ("description".into(), raw.description.as_deref(), true),
+        ];
+        for (i, source) in raw.sources.iter().flatten().enumerate() {
+            texts.push((format!("sources[{i}]"), Some(source), false));
+        }
+        for (name, spec) in raw.indicators.iter().flat_map(|m| &m.0) {
+            let spec = spec.as_ref();
+            texts.push((format!("indicators.{name}.unit"), spec.and_then(|s| s.unit.as_deref()), false));
+            texts.push((format!("indicators.{name}.description"), spec.and_then(|s| s.description.as_deref()), true));
+        }
+        for (id, node) in raw.nodes.iter().flat_map(|m| &m.0) {
+            texts.push((format!("nodes.{id}.question"), node.question.as_deref(), false));
+            texts.push((format!("nodes.{id}.description"), node.description.as_deref(), true));
+            for (b, br) in node.branches.iter().flatten().enumerate() {
+                let at = format!("nodes.{id}.branches[{b}]");
+                texts.push((format!("{at}.label"), br.label.as_deref(), false));
+                texts.push((format!("{at}.note"), br.note.as_deref(), true));
+                texts.push((format!("{at}.outcome"), br.outcome.as_deref(), false));
+            }
+        }
+        for (path, text, free) in texts {
+            let bad = |c: &char| crate::format::hidden_control(*c) && !(free && matches!(c, '\n' | '\t'));
+            if let Some(c) = text.and_then(|t| t.chars().find(bad)) {
+                self.error(
+                    path,
+                    format!("the text contains the control character {}", c.escape_unicode()),
+                    "remove it: labels and notes are plain text, shown on terminals and in CSV files",
+                );
+            }
+        }
+    }
+
+    fn scenario(&mut self, file: &str, bytes: &str, raw: RawScenario) -> Option<Scenario> {
+        self.check_texts(&raw);
         match raw.whatif {
             None => self.error("whatif", "the format version is missing", "add `whatif: 1` as the first line"),
             Some(1) => {}
@@ -461,7 +524,7 @@ impl Compiler {
             file: file.to_string(),
             file_name: file.rsplit(['/', '\\']).next().unwrap_or(file).to_string(),
             stem: String::new(),
-            sha256: sha256_hex(src.as_bytes()),
+            sha256: sha256_hex(bytes.as_bytes()),
             title,
             notice: raw
                 .notice

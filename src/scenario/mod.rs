@@ -326,7 +326,7 @@ pub fn parse_condition(sc: &Scenario, text: &str) -> Result<Cond, condition::Con
 
 /// Loads and validates a scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
-    let shown = path.display().to_string();
+    let shown = crate::format::printable(&path.display().to_string()).into_owned();
     let whole = |msg: String, help: &str| LoadError::whole_file(&shown, msg, help);
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {
@@ -343,8 +343,18 @@ pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
             "split the scenario, or check that this is the file you meant",
         ));
     }
-    let bytes = std::fs::read(path)
+    // The size above is what the file system reports; /dev/zero or a pipe report none.
+    // The read itself stops one byte past the limit.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_SCENARIO_BYTES + 1), &mut bytes))
         .map_err(|e| whole(format!("cannot read the file: {e}"), "check the path and its permissions"))?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(whole(
+            format!("the file is more than {MAX_SCENARIO_BYTES} bytes long; scenario files are limited to that"),
+            "split the scenario, or check that this is the file you meant",
+        ));
+    }
     let src = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
@@ -360,6 +370,7 @@ pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
 
 /// Loads and validates scenario text; `file` names it in messages and the manifest.
 pub fn load_str(file: &str, src: &str) -> Result<Scenario, LoadError> {
+    let file = &crate::format::printable(file);
     if src.len() as u64 > MAX_SCENARIO_BYTES {
         return Err(LoadError::whole_file(
             file,
