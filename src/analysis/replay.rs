@@ -3,7 +3,7 @@
 
 use crate::engine::rng::run_key;
 use crate::engine::simulate::path_text;
-use crate::engine::walk::{Observer, Recorder, Walker};
+use crate::engine::walk::{Observer, Recorder, Stop, Walker};
 use crate::format::percent;
 use crate::output::tree::number;
 use crate::scenario::Scenario;
@@ -66,11 +66,12 @@ pub fn replay(sc: &Scenario, seed: u64, run: u64) -> Result<String, String> {
         "{}\nNOTICE: {}\n\nRun {run} of seed {seed}, one possible path through this invented scenario:",
         sc.title, sc.notice
     );
-    let end = walker.walk(run_key(seed, run), &mut n).map_err(|e| {
-        format!(
+    let end = walker.walk(run_key(seed, run), &mut n).map_err(|e| match e {
+        Stop::NoWeight(e) => format!(
             "run {run} stops at node `{}`: every branch weight is 0 at visit {}",
             sc.nodes[e.node as usize].id, e.visit
-        )
+        ),
+        Stop::Interrupted => "interrupted".to_string(),
     })?;
     let mut text = n.text;
     if end.outcome == sc.step_limit_outcome() {

@@ -1,6 +1,6 @@
 //! `whatif compare`: a baseline and variants with the same seed and runs, side by side.
 
-use super::{AppError, check_interrupt, load_one, out_dir, say, sim_config};
+use super::{AppError, check_interrupt, load_one, prepare_out, say, sim_config};
 use crate::analysis::compare::{Paired, paired, structure};
 use crate::cli::CompareArgs;
 use crate::engine::exact::Budget;
@@ -15,6 +15,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
     let scenarios = args.scenarios.iter().map(|s| load_one(s)).collect::<Result<Vec<_>, _>>()?;
     let (cfg, _) = sim_config(&args.sim, 0);
     let base = &scenarios[0];
+    let (dir, out) = prepare_out(&args.sim, &format!("{}_compare", base.stem))?;
     let exact: Vec<ExactStatus> = scenarios.iter().map(|s| ExactStatus::compute(s, Budget::default())).collect();
     let pairs: Vec<Paired> =
         scenarios[1..].iter().map(|v| paired(base, v, &cfg)).collect::<Result<_, _>>().map_err(AppError::Run)?;
@@ -138,7 +139,6 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
             ]);
         }
     }
-    let dir = out_dir(&args.sim, &format!("{}_compare", base.stem));
     check_interrupt()?;
     let mut files = vec![
         (
@@ -194,7 +194,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
         let page = compare_page(&format!("{} and its variants", base.title), &base.notice, &meta, &sections);
         files.push(("report.html", page.into_bytes()));
     }
-    write_files(&dir, &files)?;
+    write_files(out, &files)?;
     let _ = writeln!(text, "\nfiles: {}/", dir.display());
     say(&args.sim, &text);
     Ok(())

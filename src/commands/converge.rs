@@ -1,6 +1,6 @@
 //! `whatif converge`: how the shares settle as runs accumulate.
 
-use super::{AppError, check_interrupt, load_one, out_dir, say, sim_config};
+use super::{AppError, check_interrupt, load_one, prepare_out, say, sim_config};
 use crate::analysis::converge::{converge as run_converge, runs_for_half_width};
 use crate::cli::ConvergeArgs;
 use crate::engine::exact::Budget;
@@ -20,6 +20,7 @@ const DEFAULT_RUNS: f64 = 100_000.0;
 
 pub fn converge(args: &ConvergeArgs) -> Result<(), AppError> {
     let sc = load_one(&args.scenario)?;
+    let (dir, files) = prepare_out(&args.sim, &sc.stem)?;
     let (cfg, _) = sim_config(&args.sim, 0);
     let points = run_converge(&sc, &cfg).map_err(AppError::Run)?;
     let exact = ExactStatus::compute(&sc, Budget::default());
@@ -42,10 +43,9 @@ pub fn converge(args: &ConvergeArgs) -> Result<(), AppError> {
             ]);
         }
     }
-    let dir = out_dir(&args.sim, &sc.stem);
     check_interrupt()?;
     write_files(
-        &dir,
+        files,
         &[(
             "convergence.csv",
             csv_bytes(&["runs", "outcome", "share", "ci95_half_width", "exact_probability", "abs_error"], &rows),

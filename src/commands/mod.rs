@@ -157,8 +157,22 @@ pub fn load_one(arg: &str) -> Result<Scenario, AppError> {
 }
 
 /// `--out`, or `output/<name>/`.
-pub fn out_dir(args: &SimArgs, name: &str) -> std::path::PathBuf {
-    args.out.clone().unwrap_or_else(|| Path::new("output").join(name))
+pub fn out_dir(args: &SimArgs, name: &str) -> Result<std::path::PathBuf, AppError> {
+    match &args.out {
+        Some(dir) => Ok(dir.clone()),
+        None => crate::output::default_dir(name).map_err(AppError::Usage),
+    }
+}
+
+/// The output folder of a command, prepared before any work: an unwritable folder or an
+/// unusable name fails at once, not after a long computation.
+pub fn prepare_out(
+    args: &SimArgs,
+    name: &str,
+) -> Result<(std::path::PathBuf, crate::output::atomic::FileSet), AppError> {
+    let dir = out_dir(args, name)?;
+    let files = crate::output::atomic::FileSet::new(&dir)?;
+    Ok((dir, files))
 }
 
 /// Fails with [`AppError::Interrupted`] once Ctrl-C was pressed (call before writing).

@@ -1,6 +1,6 @@
 //! `whatif report`: the HTML page of a run (also `run --report`).
 
-use super::{AppError, check_interrupt, load_one, out_dir, say, sim_config};
+use super::{AppError, check_interrupt, load_one, prepare_out, say, sim_config};
 use crate::analysis::converge::converge;
 use crate::cli::ReportArgs;
 use crate::engine::exact::Budget;
@@ -19,14 +19,14 @@ pub fn html(r: &RunReport) -> Result<String, AppError> {
 
 pub fn report(args: &ReportArgs) -> Result<(), AppError> {
     let sc = load_one(&args.scenario)?;
+    let (dir, files) = prepare_out(&args.sim, &sc.stem)?;
     let (cfg, source): (SimConfig, SeedSource) = sim_config(&args.sim, 0);
     let result = simulate(&sc, &cfg, None).map_err(AppError::Run)?;
     let exact = ExactStatus::compute(&sc, Budget::default());
     let r = RunReport::new(&sc, cfg, source, &result, &exact);
     let page = html(&r)?;
     check_interrupt()?;
-    let dir = out_dir(&args.sim, &sc.stem);
-    write_files(&dir, &[("report.html", page.into_bytes())])?;
+    write_files(files, &[("report.html", page.into_bytes())])?;
     say(&args.sim, &format!("{}\nNOTICE: {}\nreport: {}/report.html\n", sc.title, sc.notice, dir.display()));
     Ok(())
 }

@@ -3,7 +3,7 @@
 use super::{AppError, check_interrupt, load_one, print, sim_config};
 use crate::cli::RunArgs;
 use crate::engine::exact::Budget;
-use crate::engine::simulate::simulate;
+use crate::engine::simulate::{SimError, simulate};
 use crate::output::atomic::{FileSet, OutputError, finish};
 use crate::output::{self, ExactStatus, RunReport, SeedSource};
 use crate::scenario::bundled;
@@ -14,7 +14,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let sc = load_one(name)?;
     let (config, seed_source) = sim_config(&args.sim, args.max_paths as usize);
     let seed = config.seed;
-    let dir = args.sim.out.clone().unwrap_or_else(|| output::default_dir(&sc));
+    let dir = super::out_dir(&args.sim, &sc.stem)?;
 
     // Prepare the folder first, so that an unwritable --out fails before a long run.
     let mut files = FileSet::new(&dir)?;
@@ -22,7 +22,10 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
         let mut w = files.create("runs.csv")?;
         let path = dir.join("runs.csv");
         w.write_all(&output::runs_header(&sc)).map_err(|error| OutputError { path: path.clone(), error })?;
-        let result = simulate(&sc, &config, Some(&mut w)).map_err(AppError::Run)?;
+        let result = simulate(&sc, &config, Some(&mut w)).map_err(|e| match e {
+            SimError::Write(error) => AppError::Output(OutputError { path: path.clone(), error }),
+            e => AppError::Run(e),
+        })?;
         finish(w, &path)?;
         result
     } else {

@@ -1,6 +1,6 @@
 //! `whatif sensitivity`: the tornado table.
 
-use super::{AppError, check_interrupt, load_one, out_dir, say, sim_config};
+use super::{AppError, check_interrupt, load_one, prepare_out, say, sim_config};
 use crate::analysis::sensitivity::{Method, sensitivity as run_sensitivity};
 use crate::cli::SensitivityArgs;
 use crate::engine::exact::Budget;
@@ -16,6 +16,7 @@ const HALF: usize = 16;
 
 pub fn sensitivity(args: &SensitivityArgs) -> Result<(), AppError> {
     let sc = load_one(&args.scenario)?;
+    let (dir, files) = prepare_out(&args.sim, &sc.stem)?;
     let (cfg, _) = sim_config(&args.sim, 0);
     let factors = (args.factors.0, args.factors.1);
     let (rows, method) = run_sensitivity(&sc, factors, &cfg, Budget::default()).map_err(AppError::Run)?;
@@ -39,10 +40,9 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), AppError> {
             ]
         })
         .collect();
-    let dir = out_dir(&args.sim, &sc.stem);
     check_interrupt()?;
     write_files(
-        &dir,
+        files,
         &[(
             "sensitivity.csv",
             csv_bytes(

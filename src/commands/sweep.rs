@@ -1,6 +1,6 @@
 //! `whatif sweep`: one weight (or start value) across a range, the outcome shares at each.
 
-use super::{AppError, check_interrupt, load_one, out_dir, say, sim_config};
+use super::{AppError, check_interrupt, load_one, prepare_out, say, sim_config};
 use crate::analysis::sweep::{Target, sweep as run_sweep};
 use crate::cli::SweepArgs;
 use crate::engine::exact::Budget;
@@ -12,6 +12,7 @@ use std::fmt::Write;
 
 pub fn sweep(args: &SweepArgs) -> Result<(), AppError> {
     let sc = load_one(&args.scenario)?;
+    let (dir, files) = prepare_out(&args.sim, &sc.stem)?;
     let target = args.vary.resolve(&sc).map_err(AppError::Usage)?;
     let (cfg, _) = sim_config(&args.sim, 0);
     let values = args.vary.values();
@@ -36,10 +37,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), AppError> {
             ]);
         }
     }
-    let dir = out_dir(&args.sim, &sc.stem);
     check_interrupt()?;
     write_files(
-        &dir,
+        files,
         &[(
             "sweep.csv",
             csv_bytes(&["value", "outcome", "runs", "share", "ci95_low", "ci95_high", "exact_probability"], &rows),

@@ -9,7 +9,7 @@
 use super::paths::{PathEntry, PathMap, PathTally, TopPaths, rank};
 use super::rng::{RunKeys, run_key};
 use super::tally::{Tally, ValueCollector};
-use super::walk::{NoWeight, Quiet, Recorder, Walker};
+use super::walk::{Quiet, Recorder, Stop, Walker};
 use crate::format;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -105,7 +105,7 @@ pub(crate) fn chunk_range(cfg: &SimConfig, chunk: u64) -> (u64, u64) {
     (lo, (lo + CHUNK_RUNS).min(cfg.runs))
 }
 
-fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Result<ChunkOut, (u64, NoWeight)> {
+fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Result<ChunkOut, (u64, Stop)> {
     let (lo, hi) = chunk_range(cfg, chunk);
     let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
     if cfg.max_paths > 0 {
@@ -117,6 +117,9 @@ fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Res
     let mut rows = format::csv_writer();
     let mut rec = Recorder::default();
     for run in lo..hi {
+        if crate::interrupt::interrupted() {
+            return Err((run, Stop::Interrupted));
+        }
         let key = keys.next_key();
         let end = if want_rows {
             rec.path.clear();
@@ -322,7 +325,8 @@ fn recount_paths(
     Ok(all)
 }
 
-pub(crate) fn no_weight(sc: &Scenario, seed: u64, run: u64, e: NoWeight) -> SimError {
+pub(crate) fn no_weight(sc: &Scenario, seed: u64, run: u64, e: Stop) -> SimError {
+    let Stop::NoWeight(e) = e else { return SimError::Interrupted };
     let path = record_path(sc, seed, run);
     let mut text = path_text(sc, &path);
     if text.is_empty() {

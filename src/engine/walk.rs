@@ -83,6 +83,17 @@ pub struct NoWeight {
     pub visit: u32,
 }
 
+/// Why a walk stopped before its run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    NoWeight(NoWeight),
+    /// Ctrl-C (or a termination signal) arrived during a long run.
+    Interrupted,
+}
+
+/// Steps between two looks at the interrupt flag inside one run.
+const INTERRUPT_EVERY: u32 = 1 << 16;
+
 /// Per-run state for walking one scenario.
 pub struct Walker<'a> {
     sc: &'a Scenario,
@@ -109,7 +120,7 @@ impl<'a> Walker<'a> {
 
     /// Walks one run with the given key.
     #[inline]
-    pub fn walk<O: Observer>(&mut self, key: RunKey, obs: &mut O) -> Result<RunEnd, NoWeight> {
+    pub fn walk<O: Observer>(&mut self, key: RunKey, obs: &mut O) -> Result<RunEnd, Stop> {
         let sc = self.sc;
         self.took.fill(0);
         self.visits.fill(0);
@@ -118,9 +129,19 @@ impl<'a> Walker<'a> {
         let mut outcome: Option<u32> = None;
         let (mut h1, mut h2) = (0x243f_6a88_85a3_08d3u64, 0x1319_8a2e_0370_7344u64);
         let mut steps = 0u32;
+        // One comparison per step covers both the step limit and, in runs long enough
+        // for it to matter, the interrupt flag.
+        let mut look_at = sc.max_steps.min(INTERRUPT_EVERY);
         loop {
-            if steps == sc.max_steps {
-                return Ok(RunEnd { outcome: sc.step_limit_outcome(), steps, path_hash: finish_hash(h1, h2, steps) });
+            if steps == look_at {
+                if steps == sc.max_steps {
+                    let path_hash = finish_hash(h1, h2, steps);
+                    return Ok(RunEnd { outcome: sc.step_limit_outcome(), steps, path_hash });
+                }
+                if crate::interrupt::interrupted() {
+                    return Err(Stop::Interrupted);
+                }
+                look_at = sc.max_steps.min(steps.saturating_add(INTERRUPT_EVERY));
             }
             steps += 1;
             let node = &sc.nodes[at];
@@ -135,7 +156,7 @@ impl<'a> Walker<'a> {
                     match nw.row(branches, &self.took, &self.visits, &self.values, &mut self.weights) {
                         Row::Table(row) => row,
                         Row::Scratch => &self.weights,
-                        Row::Zero => return Err(NoWeight { node: at as u32, visit }),
+                        Row::Zero => return Err(Stop::NoWeight(NoWeight { node: at as u32, visit })),
                     }
                 }
             };

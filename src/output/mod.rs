@@ -175,9 +175,8 @@ pub fn csv_bytes<R: AsRef<[String]>>(header: &[&str], rows: &[R]) -> Vec<u8> {
     w.into_inner().expect("writing CSV to memory cannot fail")
 }
 
-/// Writes whole files into `dir` atomically (all or none).
-pub fn write_files(dir: &Path, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
-    let mut set = FileSet::new(dir)?;
+/// Writes whole files into a prepared set and commits it (all or none).
+pub fn write_files(mut set: FileSet, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
     for (name, bytes) in files {
         set.write(name, bytes)?;
     }
@@ -191,7 +190,14 @@ pub fn runs_header(sc: &Scenario) -> Vec<u8> {
     csv_bytes::<Vec<String>>(&header, &[])
 }
 
-/// The default output folder of a scenario: `output/<stem>/`.
-pub fn default_dir(sc: &Scenario) -> PathBuf {
-    Path::new("output").join(&sc.stem)
+/// The default output folder for results named `name` (a scenario's file stem):
+/// `output/<name>/`. A name that would not stay one folder inside `output/` (empty, `.`,
+/// `..`, or holding a path separator, as a file named `...yaml` gives) is refused.
+pub fn default_dir(name: &str) -> Result<PathBuf, String> {
+    if name.is_empty() || name == "." || name == ".." || name.contains(['/', '\\']) {
+        return Err(format!(
+            "the file name gives no usable output folder name (`{name}`); pass --out DIR, or rename the file"
+        ));
+    }
+    Ok(Path::new("output").join(name))
 }
