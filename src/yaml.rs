@@ -22,54 +22,116 @@ pub struct YamlError {
 /// needs more than a few levels.
 pub const MAX_FLOW_DEPTH: usize = 64;
 
+/// Any bracket, quoted or not, counts towards this looser limit: a quote that the
+/// quote-aware count misreads can hide no more than this much nesting from it.
+pub const MAX_BRACKETS_OPEN: usize = 2 * MAX_FLOW_DEPTH;
+
 /// Refuses deeply nested flow collections, quickly, before the parser sees them.
 fn check_flow_depth(src: &str) -> Result<(), YamlError> {
-    let (mut depth, mut line, mut col) = (0usize, 1usize, 0usize);
-    let mut quote: Option<char> = None;
-    let mut prev = ' ';
-    let mut chars = src.chars().peekable();
-    while let Some(c) = chars.next() {
-        col += 1;
-        if c == '\n' {
-            line += 1;
-            col = 0;
+    let mut scan = DepthScan::default();
+    for (n, line) in src.split('\n').enumerate() {
+        if let Some(col) = scan.line(line) {
+            let message = if scan.depth > MAX_FLOW_DEPTH {
+                format!("brackets nest more than {MAX_FLOW_DEPTH} levels deep")
+            } else {
+                format!("more than {MAX_BRACKETS_OPEN} brackets are open at once (counting those in quotes)")
+            };
+            return Err(YamlError { message, path: String::new(), location: Some((n + 1, col)) });
         }
-        match quote {
-            Some('"') if c == '\\' => {
-                chars.next();
-                col += 1;
-            }
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '"' | '\'' => quote = Some(c),
-                '#' if prev.is_whitespace() => {
-                    // A comment runs to the end of the line.
-                    for c in chars.by_ref() {
-                        if c == '\n' {
-                            line += 1;
-                            col = 0;
-                            break;
-                        }
-                    }
-                }
-                '[' | '{' => {
-                    depth += 1;
-                    if depth > MAX_FLOW_DEPTH {
-                        return Err(YamlError {
-                            message: format!("brackets nest more than {MAX_FLOW_DEPTH} levels deep"),
-                            path: String::new(),
-                            location: Some((line, col)),
-                        });
-                    }
-                }
-                ']' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
-            },
-        }
-        prev = c;
     }
     Ok(())
+}
+
+/// The state of [`check_flow_depth`] between lines.
+#[derive(Default)]
+struct DepthScan {
+    /// Open brackets outside quotes and comments.
+    depth: usize,
+    /// Open brackets, all of them.
+    open: usize,
+    /// The quote of a quoted scalar that is still open (they may span lines).
+    quote: Option<char>,
+    /// Inside a block scalar (`|` or `>`): its lines indented more than this are text.
+    block: Option<usize>,
+}
+
+impl DepthScan {
+    /// Scans one line; the 1-based column where a limit is passed, if one is.
+    fn line(&mut self, line: &str) -> Option<usize> {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let in_block = match self.block {
+            Some(parent) if line.trim().is_empty() || indent > parent => true,
+            _ => {
+                self.block = None;
+                false
+            }
+        };
+        // Where a node can start, a quote opens a quoted scalar; elsewhere (`Putin's`)
+        // it is an ordinary character.
+        let mut node_start = !in_block;
+        let mut chars = line.chars().enumerate().peekable();
+        let mut prev = ' ';
+        while let Some((i, c)) = chars.next() {
+            // The end of the line reads as a space.
+            let next = chars.peek().map_or(' ', |&(_, c)| c);
+            let before = std::mem::replace(&mut prev, c);
+            if let Some(q) = self.quote {
+                match c {
+                    '\\' if q == '"' => {
+                        chars.next();
+                    }
+                    '\'' if q == '\'' && next == '\'' => {
+                        chars.next();
+                    }
+                    _ if c == q => {
+                        self.quote = None;
+                        node_start = false;
+                    }
+                    '[' | '{' => {
+                        self.open += 1;
+                        if self.open > MAX_BRACKETS_OPEN {
+                            return Some(i + 1);
+                        }
+                    }
+                    ']' | '}' => self.open = self.open.saturating_sub(1),
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '[' | '{' => {
+                    self.open += 1;
+                    self.depth += usize::from(!in_block);
+                    node_start = true;
+                    if self.depth > MAX_FLOW_DEPTH || self.open > MAX_BRACKETS_OPEN {
+                        return Some(i + 1);
+                    }
+                }
+                ']' | '}' => {
+                    self.open = self.open.saturating_sub(1);
+                    self.depth = self.depth.saturating_sub(usize::from(!in_block));
+                    node_start = false;
+                }
+                _ if in_block => {}
+                '"' | '\'' if node_start => self.quote = Some(c),
+                '#' if before == ' ' || before == '\t' => break,
+                ',' => node_start = true,
+                ':' if next == ' ' || next == '\t' => node_start = true,
+                '-' | '?' if node_start && (next == ' ' || next == '\t') => {}
+                '|' | '>' if node_start => {
+                    self.block = Some(indent);
+                    break;
+                }
+                ' ' | '\t' => {}
+                // An anchor or tag before a node: the node starts after it.
+                '&' | '!' if node_start => {
+                    while chars.next_if(|&(_, c)| c != ' ' && c != '\t').is_some() {}
+                }
+                _ => node_start = false,
+            }
+        }
+        None
+    }
 }
 
 /// Parses `src` into `T`, keeping the tree path and line/column of any error.
@@ -122,8 +184,21 @@ mod tests {
         let e = check_flow_depth(&deep).unwrap_err();
         assert_eq!(e.location, Some((2, 4 + MAX_FLOW_DEPTH)));
         // Brackets inside quotes and comments do not count.
-        let quoted = format!("a: \"{}\" # {}\nb: '{}'\n", "[".repeat(100), "{".repeat(100), "[".repeat(100));
+        let quoted = format!("a: \"{}\" # {}\nb: '{}'\n", "[".repeat(100), "{".repeat(100), "[".repeat(20));
         assert!(check_flow_depth(&quoted).is_ok());
+        // An apostrophe inside plain text opens no quote.
+        let apostrophe = format!("title: Putin's visit\nx: {}", "[".repeat(100));
+        assert_eq!(check_flow_depth(&apostrophe).unwrap_err().location, Some((2, 4 + MAX_FLOW_DEPTH)));
+        // Nor does one inside a block scalar, and its brackets stay text.
+        let block = format!("a: |\n  it's {}\n  more\nb: {}", "[".repeat(70), "[".repeat(3));
+        assert!(check_flow_depth(&block).is_ok());
+        let after_block = format!("a: >\n  it's\nb: {}", "[".repeat(100));
+        assert!(check_flow_depth(&after_block).is_err());
+        // A quote misread as open hides at most MAX_BRACKETS_OPEN brackets.
+        let hidden = format!("title: x\n  'continued\nb: {}", "[".repeat(200));
+        assert_eq!(check_flow_depth(&hidden).unwrap_err().location, Some((3, 4 + MAX_BRACKETS_OPEN)));
+        // Quotes that open at a node: after `- `, `[`, `,`, an anchor.
+        assert!(check_flow_depth("- '[[[[['\n- [\"[[[[\", &a '{{{{']\n").is_ok());
         assert!(check_flow_depth("a: [[1, 2], {b: [3]}]\n").is_ok());
     }
 }

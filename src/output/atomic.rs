@@ -52,21 +52,23 @@ pub struct FileSet {
     /// Folders this set created, outermost first; removed again if nothing is committed.
     created: Vec<PathBuf>,
     pending: Vec<Pending>,
+    /// Keeps a signal from ending the process before this set has cleaned up.
+    _hold: crate::interrupt::Hold,
 }
 
 impl FileSet {
     /// Prepares to write into `dir`, creating it if needed, and checks at once that files
     /// can be created there (so an unwritable folder fails before a long computation).
     pub fn new(dir: &Path) -> Result<Self, OutputError> {
-        let mut created = Vec::new();
-        let mut missing = Some(dir);
-        while let Some(d) = missing.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-            created.push(d.to_path_buf());
-            missing = d.parent();
+        let mut set =
+            FileSet { dir: dir.to_path_buf(), created: Vec::new(), pending: Vec::new(), _hold: Default::default() };
+        let mut missing = Vec::new();
+        let mut up = Some(dir);
+        while let Some(d) = up.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+            missing.push(d.to_path_buf());
+            up = d.parent();
         }
-        created.reverse();
-        let mut set = FileSet { dir: dir.to_path_buf(), created: Vec::new(), pending: Vec::new() };
-        for d in created {
+        for d in missing.into_iter().rev() {
             fs::create_dir(&d).or_else(|e| if d.is_dir() { Ok(()) } else { Err(e) }).map_err(at(&d))?;
             set.created.push(d);
         }
