@@ -3,6 +3,12 @@
 //! `serde_yaml` is marked deprecated upstream. Everything else in the crate goes through
 //! [`from_str`], so a maintained, API-compatible fork can replace it by editing this file
 //! (and `Cargo.toml`) alone.
+//!
+//! Two checks run before it, against hostile files: a quick scan that refuses deep
+//! bracket nesting (the parser's time grows quadratically with it), and, in files with
+//! anchors, a pass over the event stream of a second, small parser (`saphyr-parser`)
+//! that adds up what aliases would expand to (serde_yaml copies an aliased value at
+//! every use, so one large string referenced thousands of times takes gigabytes).
 
 use serde::de::DeserializeOwned;
 
@@ -134,9 +140,68 @@ impl DepthScan {
     }
 }
 
+/// The most text (in bytes, plus one per value) that a document with its aliases
+/// expanded may hold: twice the largest scenario file.
+pub const MAX_EXPANDED: usize = 16 * 1024 * 1024;
+
+/// Refuses documents whose aliases would expand past [`MAX_EXPANDED`].
+fn check_alias_expansion(src: &str) -> Result<(), YamlError> {
+    use saphyr_parser::{Event, Parser};
+    if !src.contains('&') {
+        return Ok(()); // no anchor, so no alias expands to anything
+    }
+    // Expanded size of each anchored value, and of each collection still open.
+    let mut anchored: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut open: Vec<(usize, usize)> = vec![(0, 0)];
+    let mut expanded = 0usize;
+    for item in Parser::new_from_str(src) {
+        // Syntax errors are left to the parser proper, whose messages authors know.
+        let Ok((event, span)) = item else { return Ok(()) };
+        let size = match event {
+            Event::Scalar(text, _, anchor, _) => {
+                let n = text.len() + 1;
+                if anchor > 0 {
+                    anchored.insert(anchor, n);
+                }
+                n
+            }
+            Event::Alias(id) => anchored.get(&id).copied().unwrap_or(1),
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                expanded += 1;
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (anchor, n) = open.pop().unwrap_or_default();
+                if anchor > 0 {
+                    anchored.insert(anchor, n);
+                }
+                if let Some(parent) = open.last_mut() {
+                    parent.1 = parent.1.saturating_add(n);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if let Some(parent) = open.last_mut() {
+            parent.1 = parent.1.saturating_add(size);
+        }
+        expanded = expanded.saturating_add(size);
+        if expanded > MAX_EXPANDED {
+            return Err(YamlError {
+                message: format!("aliases (`*name`) would expand the file to more than {MAX_EXPANDED} bytes"),
+                path: String::new(),
+                location: Some((span.start.line(), span.start.col() + 1)),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Parses `src` into `T`, keeping the tree path and line/column of any error.
 pub fn from_str<T: DeserializeOwned>(src: &str) -> Result<T, YamlError> {
     check_flow_depth(src)?;
+    check_alias_expansion(src)?;
     let de = serde_yaml::Deserializer::from_str(src);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
@@ -177,6 +242,22 @@ fn tidy(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alias_expansion_is_bounded_by_size() {
+        let big = "x".repeat(100_000);
+        let uses = vec!["*big"; 200].join(", ");
+        let bomb = format!("a: &big \"{big}\"\nb: [{uses}]\n");
+        let e = check_alias_expansion(&bomb).unwrap_err();
+        assert_eq!(e.location.map(|l| l.0), Some(2), "{e:?}");
+        assert!(e.message.contains("aliases"), "{e:?}");
+        // Anchored collections count with everything in them, nested ones too.
+        let nested = format!("a: &l [\"{big}\", 1]\nb: &m [*l, *l, *l, *l]\nc: [{}]\n", vec!["*m"; 60].join(","));
+        assert!(check_alias_expansion(&nested).is_err());
+        // Ordinary use of anchors passes.
+        let fine = "w: &w { when: \"took(a.b)\", weight: 2 }\nx: [*w, *w, *w]\n";
+        assert!(check_alias_expansion(fine).is_ok());
+    }
 
     #[test]
     fn deep_flow_nesting_is_refused_before_parsing() {

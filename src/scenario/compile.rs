@@ -155,7 +155,10 @@ fn parse_help(path: &str, message: &str) -> Option<String> {
     if message.contains("did not find expected") || message.contains("could not find expected") {
         return Some("check the indentation and the brackets or quotes near this place".into());
     }
-    if message.contains("recursion limit") || message.contains("levels deep") {
+    if message.contains("would expand the file") {
+        return Some("write the repeated text out where it is needed, or refer to it less often".into());
+    }
+    if message.contains("recursion limit") || message.contains("levels deep") || message.contains("brackets are open") {
         return Some("the file nests too deeply; scenario files need only a few levels".into());
     }
     None
