@@ -72,6 +72,9 @@ pub(super) fn compile(file: &str, bytes: &str) -> Result<Scenario, LoadError> {
                 // Past the end of the file: show where the unfinished value starts instead.
                 d.locate_in(src);
             }
+            if let Some(key) = e.message.strip_prefix("duplicate field `").and_then(|r| r.split('`').next()) {
+                d.location = d.location.and_then(|at| repeated_key(src, at, key)).or(d.location);
+            }
             d.help = parse_help(&e.path, &e.message);
             return Err(fail(vec![d]));
         }
@@ -90,6 +93,28 @@ pub(super) fn compile(file: &str, bytes: &str) -> Result<Scenario, LoadError> {
     let mut scenario = scenario.expect("a scenario is built whenever there are no problems");
     scenario.warnings = c.warnings;
     Ok(scenario)
+}
+
+/// Where `key` appears for the second time in the block mapping that starts at `at`
+/// (the parser reports a duplicate at the mapping's start).
+fn repeated_key(src: &str, at: (usize, usize), key: &str) -> Option<(usize, usize)> {
+    let indent = at.1 - 1;
+    let mut seen = 0;
+    for (n, line) in src.lines().enumerate().skip(at.0 - 1) {
+        let text = line.get(indent..).unwrap_or("");
+        let own_indent = line.len() - line.trim_start_matches(' ').len();
+        if n + 1 > at.0 && !line.trim().is_empty() && own_indent < indent {
+            return None; // the mapping ended
+        }
+        let this = text.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'));
+        if own_indent == indent && this {
+            seen += 1;
+            if seen == 2 {
+                return Some((n + 1, indent + 1));
+            }
+        }
+    }
+    None
 }
 
 /// The first control character that YAML does not allow anywhere in a file (all but

@@ -148,8 +148,17 @@ impl fmt::Display for CondError {
 
 impl CondError {
     /// The condition text with a caret under the error, for messages.
+    /// Long conditions are shown as a window of 60 characters either side of the error.
     pub fn pointer(&self, text: &str) -> String {
-        format!("{text}\n{}^", " ".repeat(self.pos))
+        const SIDE: usize = 60;
+        let chars: Vec<char> = text.chars().collect();
+        let from = self.pos.saturating_sub(SIDE);
+        let to = (self.pos + SIDE).min(chars.len());
+        let lead = if from > 0 { "…" } else { "" };
+        let tail = if to < chars.len() { "…" } else { "" };
+        let shown: String = chars[from..to].iter().collect();
+        let caret = " ".repeat(self.pos - from + lead.chars().count());
+        format!("{lead}{shown}{tail}\n{caret}^")
     }
 }
 

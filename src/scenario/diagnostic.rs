@@ -77,6 +77,39 @@ impl LoadError {
     }
 }
 
+/// Names quoted in messages (`` `name` ``) or path parts longer than this are cut.
+const LONGEST_NAME: usize = 60;
+
+/// Shortens every backtick-quoted name, and every dot-separated part, longer than
+/// [`LONGEST_NAME`] characters, so that a huge key is not echoed in full.
+fn abbreviate(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.len() <= LONGEST_NAME {
+        return text.into();
+    }
+    // Odd pieces between backticks are quoted names; the rest are words and paths.
+    let pieces: Vec<String> = text
+        .split('`')
+        .enumerate()
+        .map(|(i, piece)| if i % 2 == 1 { cut(piece) } else { piece.split(' ').map(cut).collect::<Vec<_>>().join(" ") })
+        .collect();
+    pieces.join("`").into()
+}
+
+/// `part`, cut to its first characters and its length where it is too long.
+fn cut(part: &str) -> String {
+    let n = part.chars().count();
+    if n <= LONGEST_NAME {
+        return part.to_string();
+    }
+    let head: String = part.chars().take(LONGEST_NAME / 2).collect();
+    format!("{head}…({n} characters)")
+}
+
+/// A tree path with each overlong part cut.
+fn abbreviate_path(path: &str) -> String {
+    path.split('.').map(cut).collect::<Vec<_>>().join(".")
+}
+
 /// At most this many problems are printed; the rest are counted.
 pub const MAX_SHOWN: usize = 20;
 
@@ -86,8 +119,8 @@ impl fmt::Display for LoadError {
             if i > 0 {
                 writeln!(f)?;
             }
-            let place = if d.path.is_empty() { String::new() } else { format!("{}: ", d.path) };
-            writeln!(f, "error: {place}{}", d.message)?;
+            let place = if d.path.is_empty() { String::new() } else { format!("{}: ", abbreviate_path(&d.path)) };
+            writeln!(f, "error: {place}{}", abbreviate(&d.message))?;
             match d.location {
                 Some((line, col)) => writeln!(f, "  --> {}:{line}:{col}", self.file)?,
                 None => writeln!(f, "  --> {}", self.file)?,
@@ -111,7 +144,7 @@ impl fmt::Display for LoadError {
                 writeln!(f, "{pad} | {caret}^")?;
             }
             if let Some(help) = &d.help {
-                writeln!(f, "  = help: {help}")?;
+                writeln!(f, "  = help: {}", abbreviate(help))?;
             }
         }
         if self.problems.len() > MAX_SHOWN {
@@ -157,6 +190,15 @@ mod tests {
         assert_eq!(closest("arsm", ["arms", "summit"]), Some("arms"));
         assert_eq!(closest("zzzzzz", ["arms", "summit"]), None);
         assert_eq!(suggest("x", &["arms", "summit"], "node"), "the known nodes are `arms`, `summit`");
+    }
+
+    #[test]
+    fn huge_names_are_cut_in_messages() {
+        let key = "k".repeat(1_000_000);
+        let short = abbreviate(&format!("unknown field `{key}`, expected one of `id`, `weight`"));
+        assert!(short.len() < 200, "{}", short.len());
+        assert!(short.contains("…(1000000 characters)`, expected one of `id`, `weight`"), "{short}");
+        assert_eq!(abbreviate("no node named `arsm`"), "no node named `arsm`");
     }
 
     #[test]
