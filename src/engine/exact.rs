@@ -88,6 +88,11 @@ struct Plan {
     notes: Vec<String>,
     /// Per node: whether it lies on a cycle (can be visited more than once).
     on_cycle: Vec<bool>,
+    /// The same slots as lists of (branch, bit), (node, slot) and (indicator, slot), so
+    /// that loading a state costs what the state holds, not the scenario's size.
+    took_list: Vec<(usize, u32)>,
+    visit_list: Vec<(usize, usize)>,
+    tracked_list: Vec<(usize, usize)>,
 }
 
 const NO_OUTCOME: u64 = u32::MAX as u64;
@@ -180,7 +185,13 @@ fn plan(sc: &Scenario) -> Result<Plan, String> {
             nv += 1;
         }
     }
+    let took_list = took_bit.iter().enumerate().filter_map(|(b, bit)| bit.map(|bit| (b, bit))).collect();
+    let visit_list = visit_slot.iter().enumerate().filter_map(|(n, slot)| slot.map(|(s, _)| (n, s))).collect();
+    let tracked_list = tracked.iter().enumerate().filter_map(|(i, slot)| slot.map(|s| (i, s))).collect();
     Ok(Plan {
+        took_list,
+        visit_list,
+        tracked_list,
         took_bit,
         took_words: (took_n as usize).div_ceil(64),
         visit_slot,
@@ -335,25 +346,18 @@ impl Walk<'_> {
     }
 
     /// Loads a key into the scratch arrays that conditions read.
+    /// Conditions read only the parts of history the plan tracks, so only those are set.
     fn unpack(&mut self, key: &[u64]) {
         let p = self.plan;
-        self.took.fill(0);
-        for (b, bit) in p.took_bit.iter().enumerate() {
-            if let Some(bit) = bit
-                && key[HEAD + (*bit / 64) as usize] >> (bit % 64) & 1 == 1
-            {
-                self.took[b / 64] |= 1 << (b % 64);
-            }
+        for &(b, bit) in &p.took_list {
+            let taken = key[HEAD + (bit / 64) as usize] >> (bit % 64) & 1;
+            self.took[b / 64] = self.took[b / 64] & !(1 << (b % 64)) | taken << (b % 64);
         }
-        for (n, slot) in p.visit_slot.iter().enumerate() {
-            if let Some((s, _)) = slot {
-                self.visits[n] = key[HEAD + p.took_words + s] as u32;
-            }
+        for &(n, s) in &p.visit_list {
+            self.visits[n] = key[HEAD + p.took_words + s] as u32;
         }
-        for (i, slot) in p.tracked.iter().enumerate() {
-            if let Some(s) = slot {
-                self.values[i] = f64::from_bits(key[HEAD + p.took_words + p.visit_slots + s]);
-            }
+        for &(i, s) in &p.tracked_list {
+            self.values[i] = f64::from_bits(key[HEAD + p.took_words + p.visit_slots + s]);
         }
     }
 
