@@ -50,7 +50,8 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Whether `c` is a control character or a bidirectional formatting character.
 pub fn hidden_control(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
 /// An exact probability or mean (9 decimals, so small path probabilities still show).

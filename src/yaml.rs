@@ -130,9 +130,7 @@ impl DepthScan {
                 }
                 ' ' | '\t' => {}
                 // An anchor or tag before a node: the node starts after it.
-                '&' | '!' if node_start => {
-                    while chars.next_if(|&(_, c)| c != ' ' && c != '\t').is_some() {}
-                }
+                '&' | '!' if node_start => while chars.next_if(|&(_, c)| c != ' ' && c != '\t').is_some() {},
                 _ => node_start = false,
             }
         }

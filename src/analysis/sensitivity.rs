@@ -1,7 +1,6 @@
 //! `whatif sensitivity`: each branch weight in turn scaled down and up, and the swing in
 //! each outcome's probability (a tornado table).
 
-
 use crate::engine::exact::{Budget, analyse};
 use crate::engine::simulate::{SimConfig, SimError, simulate};
 use crate::scenario::Scenario;

@@ -83,7 +83,10 @@ impl FileSet {
     }
 
     /// A new, locked temporary file for `name`, created exclusively under a random name.
+    /// The folder is locked (shared) meanwhile, so that a commit's cleanup never sees a
+    /// temporary between its creation and its lock.
     fn temporary(&self, name: &str) -> Result<(PathBuf, File), OutputError> {
+        let _shared = lock_folder(&self.dir, false)?;
         loop {
             let tmp = self.dir.join(format!(".{name}{TMP_MARK}{}-{:016x}", std::process::id(), rand::random::<u64>()));
             match OpenOptions::new().write(true).create_new(true).open(&tmp) {
@@ -117,7 +120,7 @@ impl FileSet {
     /// Renames every temporary file into place, then removes `stale` files of an
     /// earlier run that this set does not replace, all under the folder's lock.
     pub fn commit(mut self, stale: &[&str]) -> Result<Vec<PathBuf>, OutputError> {
-        let _guard = lock_folder(&self.dir)?;
+        let _guard = lock_folder(&self.dir, true)?;
         remove_dead_temporaries(&self.dir, &self.pending);
         let pending = std::mem::take(&mut self.pending);
         let mut done = Vec::new();
@@ -141,11 +144,11 @@ impl FileSet {
     }
 }
 
-/// The folder's lock, held until the guard is dropped.
-fn lock_folder(dir: &Path) -> Result<Option<File>, OutputError> {
+/// The folder's lock (exclusive, or shared), held until the guard is dropped.
+fn lock_folder(dir: &Path, exclusive: bool) -> Result<Option<File>, OutputError> {
     if cfg!(unix) {
         let handle = File::open(dir).map_err(at(dir))?;
-        handle.lock().map_err(at(dir))?;
+        if exclusive { handle.lock() } else { handle.lock_shared() }.map_err(at(dir))?;
         Ok(Some(handle))
     } else {
         Ok(None)

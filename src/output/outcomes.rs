@@ -16,14 +16,17 @@ impl CsvTable for Outcomes {
         for o in r.outcome_order() {
             let k = r.result.tally.outcome_runs[o];
             let (lo, hi) = stats::wilson(k, n);
-            crate::format::record(out, [
-                r.scenario.outcomes[o].as_str(),
-                &k.to_string(),
-                &format::share(k as f64 / n as f64),
-                &format::share(lo),
-                &format::share(hi),
-                &format::exact_or_empty(r.exact.get().map(|e| e.outcome[o])),
-            ])?;
+            crate::format::record(
+                out,
+                [
+                    r.scenario.outcomes[o].as_str(),
+                    &k.to_string(),
+                    &format::share(k as f64 / n as f64),
+                    &format::share(lo),
+                    &format::share(hi),
+                    &format::exact_or_empty(r.exact.get().map(|e| e.outcome[o])),
+                ],
+            )?;
         }
         Ok(())
     }

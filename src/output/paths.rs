@@ -15,25 +15,31 @@ impl CsvTable for Paths {
         crate::format::record(out, ["path", "outcome", "runs", "share", "exact_probability"])?;
         let n = r.result.tally.runs as f64;
         for (p, exact) in r.result.paths.iter().zip(&r.path_exact) {
-            crate::format::record(out, [
-                path_text(r.scenario, &p.branches).as_str(),
-                &r.scenario.outcomes[p.outcome as usize],
-                &p.runs.to_string(),
-                &format::share(p.runs as f64 / n),
-                &format::exact_or_empty(*exact),
-            ])?;
+            crate::format::record(
+                out,
+                [
+                    path_text(r.scenario, &p.branches).as_str(),
+                    &r.scenario.outcomes[p.outcome as usize],
+                    &p.runs.to_string(),
+                    &format::share(p.runs as f64 / n),
+                    &format::exact_or_empty(*exact),
+                ],
+            )?;
         }
         let other = r.result.other_paths_runs;
         let listed: Option<f64> = r.path_exact.iter().copied().sum();
         let other_exact = listed.map(|l| (1.0 - l).max(0.0));
         if other > 0 || other_exact.is_some_and(|p| p > 1e-12) {
-            crate::format::record(out, [
-                "(other paths)",
-                "",
-                &other.to_string(),
-                &format::share(other as f64 / n),
-                &format::exact_or_empty(other_exact),
-            ])?;
+            crate::format::record(
+                out,
+                [
+                    "(other paths)",
+                    "",
+                    &other.to_string(),
+                    &format::share(other as f64 / n),
+                    &format::exact_or_empty(other_exact),
+                ],
+            )?;
         }
         Ok(())
     }

@@ -195,7 +195,8 @@ mod tests {
     #[test]
     fn huge_names_are_cut_in_messages() {
         let key = "k".repeat(1_000_000);
-        let short = abbreviate(&format!("unknown field `{key}`, expected one of `id`, `weight`"));
+        let message = format!("unknown field `{key}`, expected one of `id`, `weight`");
+        let short = abbreviate(&message);
         assert!(short.len() < 200, "{}", short.len());
         assert!(short.contains("…(1000000 characters)`, expected one of `id`, `weight`"), "{short}");
         assert_eq!(abbreviate("no node named `arsm`"), "no node named `arsm`");
