@@ -453,3 +453,21 @@ fn the_exact_analysis_of_a_long_forced_chain_completes() {
     let exact = analyse(&sc, Budget::default()).unwrap();
     assert_eq!(exact.outcome[0], 1.0);
 }
+
+#[test]
+fn a_sweep_up_to_the_largest_weights_stays_finite() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "big.yaml", &two_way("1e308", "1e308"));
+    let out = dir.path().join("out");
+    whatif()
+        .arg("sweep")
+        .arg(&f)
+        .args(["--vary", "a.x=0:1.7e308:3", "--runs", "2000", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert!(!csv.contains("inf") && !csv.to_lowercase().contains("nan"), "{csv}");
+    // At the top of the sweep, x has 1.7e308 against 1e308: 17/27 exactly.
+    assert!(csv.contains("X,") && csv.contains("0.629629630"), "{csv}");
+}

@@ -103,7 +103,15 @@ impl VarySpec {
         if self.steps == 1 {
             return vec![self.lo];
         }
-        (0..self.steps).map(|i| self.lo + (self.hi - self.lo) * f64::from(i) / f64::from(self.steps - 1)).collect()
+        let last = f64::from(self.steps - 1);
+        (0..self.steps)
+            .map(|i| {
+                let v = self.lo + (self.hi - self.lo) * f64::from(i) / last;
+                // Near the top of the number range the product can overflow; the fraction
+                // first cannot (the usual order is kept for the same bytes elsewhere).
+                if v.is_finite() { v } else { self.lo + (self.hi - self.lo) * (f64::from(i) / last) }
+            })
+            .collect()
     }
 }
 
