@@ -149,6 +149,19 @@ pub struct RunArgs {
     /// Walk states the exact analysis may expand before it gives up
     #[arg(long, default_value_t = crate::engine::exact::DEFAULT_MAX_STATES, value_parser = clap::value_parser!(u64).range(1..))]
     pub exact_states: u64,
+    /// Order of the outcomes in tables: as written in the file, or by share of runs
+    #[arg(long, value_enum, default_value_t = SortArg::File)]
+    pub sort: SortArg,
+}
+
+/// How outcome tables are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SortArg {
+    /// The order the outcomes are written in the file (a list, not a ranking)
+    #[default]
+    File,
+    /// Most runs first
+    Share,
 }
 
 /// Output formats of `whatif tree`.
@@ -229,6 +242,9 @@ pub struct ReportArgs {
     pub scenario: String,
     #[command(flatten)]
     pub sim: SimArgs,
+    /// Order of the outcomes: as written in the file, or by share of runs
+    #[arg(long, value_enum, default_value_t = SortArg::File)]
+    pub sort: SortArg,
 }
 
 #[derive(Debug, Args)]

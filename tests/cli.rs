@@ -260,7 +260,8 @@ fn repeat_with_carries_the_options_that_change_the_files() {
         manifest.lines().find_map(|l| l.strip_prefix("repeat_with,")).unwrap().to_string()
     };
     let plain = repeat(&[]);
-    assert_eq!(plain, "whatif run putin_north_korea_visit.yaml --runs 300 --seed 42 --max-paths 1000");
+    assert_eq!(plain, "whatif run bundled:putin_north_korea_visit --runs 300 --seed 42 --max-paths 1000");
+    assert_eq!(repeat(&["--sort", "share"]), format!("{plain} --sort share"));
     assert_eq!(repeat(&["--exact-states", "5000"]), format!("{plain} --exact-states 5000"));
     assert_eq!(repeat(&["--no-exact"]), format!("{plain} --no-exact"));
 }

@@ -61,11 +61,8 @@ impl Observer for Narrator<'_> {
 pub fn replay(sc: &Scenario, seed: u64, run: u64) -> Result<String, String> {
     let mut walker = Walker::new(sc);
     let mut n = Narrator { sc, text: String::new(), step: 0, recorder: Recorder::default() };
-    let _ = writeln!(
-        n.text,
-        "{}\nNOTICE: {}\n\nRun {run} of seed {seed}, one possible path through this invented scenario:",
-        sc.title, sc.notice
-    );
+    n.text.push_str(&crate::output::terminal::notice(sc));
+    let _ = writeln!(n.text, "\nRun {run} of seed {seed}, one possible path through this invented scenario:");
     let end = walker.walk(run_key(seed, run), &mut n).map_err(|e| match e {
         Stop::NoWeight(e) => format!(
             "run {run} stops at node `{}`: every branch weight is 0 at visit {}",

@@ -12,7 +12,7 @@ use std::fmt::Write;
 /// A one-screen summary of a valid scenario.
 pub fn summary(sc: &Scenario) -> String {
     let mut s = format!("{}: ok\n", sc.file);
-    s.push_str(&notice(&sc.title, &sc.notice));
+    s.push_str(&notice(sc));
     let ending = sc.branches.iter().filter(|b| b.next.is_none()).count();
     let conditional = sc.branches.iter().filter(|b| !b.weight_if.is_empty()).count();
     let random = sc.branches.iter().flat_map(|b| &b.effects).filter(|e| e.kind.is_random()).count();

@@ -1,10 +1,11 @@
 //! `whatif compare`: a baseline and variants with the same seed and runs, side by side.
 
-use super::{AppError, check_interrupt, load_one, prepare_out, say, sim_config};
+use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, say, shown_file, sim_config};
 use crate::analysis::compare::{Paired, paired, structure};
 use crate::cli::CompareArgs;
 use crate::engine::exact::Budget;
 use crate::format::{exact_or_empty, percent, share, value};
+use crate::output::provenance::Analysis;
 use crate::output::report::{IntervalRow, compare_page};
 use crate::output::terminal::{count, notice};
 use crate::output::{ExactStatus, csv_bytes, write_files};
@@ -13,9 +14,10 @@ use std::fmt::Write;
 
 pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
     let scenarios = args.scenarios.iter().map(|s| load_one(s)).collect::<Result<Vec<_>, _>>()?;
-    let (cfg, _) = sim_config(&args.sim, 0);
+    let (cfg, seed_source) = sim_config(&args.sim, 0);
     let base = &scenarios[0];
-    let (dir, out) = prepare_out(&args.sim, &format!("{}_compare", base.stem))?;
+    let against: Vec<&str> = scenarios[1..].iter().map(|v| v.stem.as_str()).collect();
+    let (dir, out) = prepare_out(&args.sim, &base.stem, Some(&format!("compare_{}", against.join("_"))))?;
     let exact: Vec<ExactStatus> = scenarios.iter().map(|s| ExactStatus::compute(s, Budget::default())).collect();
     let pairs: Vec<Paired> =
         scenarios[1..].iter().map(|v| paired(base, v, &cfg)).collect::<Result<_, _>>().map_err(AppError::Run)?;
@@ -31,7 +33,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
     let mut changes = Vec::new();
     let mut sections = Vec::new();
     let n = cfg.runs;
-    let mut text = notice(&base.title, &base.notice);
+    let mut text = notice(base);
     let _ = writeln!(
         text,
         "\nSame seed ({}) and {} runs for every file; differences are paired run by run (variant minus baseline).",
@@ -191,9 +193,26 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
             count(n),
             cfg.seed
         );
-        let page = compare_page(&format!("{} and its variants", base.title), &base.notice, &meta, &sections);
+        let page = compare_page(&format!("{} and its variants", base.title), base, &meta, &sections);
         files.push(("report.html", page.into_bytes()));
     }
+    let named: Vec<String> = scenarios.iter().map(shown_file).collect();
+    let manifest = Analysis {
+        name: "compare",
+        scenarios: scenarios.iter().collect(),
+        seed: cfg.seed,
+        seed_source,
+        runs: cfg.runs,
+        repeat_with: format!(
+            "whatif compare {} --runs {} --seed {}{}",
+            named.join(" "),
+            cfg.runs,
+            cfg.seed,
+            if args.report { " --report" } else { "" }
+        ),
+        extra: vec![("pairing".into(), "run by run, common random numbers (variant minus baseline)".into())],
+    };
+    files.push(manifest_file(&manifest));
     write_files(out, &files)?;
     let _ = writeln!(text, "\nfiles: {}/", dir.display());
     say(&args.sim, &text);

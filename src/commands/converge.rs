@@ -1,10 +1,11 @@
 //! `whatif converge`: how the shares settle as runs accumulate.
 
-use super::{AppError, check_interrupt, load_one, prepare_out, say, sim_config};
+use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, say, shown_file, sim_config};
 use crate::analysis::converge::{converge as run_converge, runs_for_half_width};
 use crate::cli::ConvergeArgs;
 use crate::engine::exact::Budget;
 use crate::format::{exact_or_empty, percent, share};
+use crate::output::provenance::Analysis;
 use crate::output::terminal::{count, notice};
 use crate::output::{ExactStatus, csv_bytes, listed, write_files};
 use crate::stats::wilson;
@@ -20,8 +21,8 @@ const DEFAULT_RUNS: f64 = 100_000.0;
 
 pub fn converge(args: &ConvergeArgs) -> Result<(), AppError> {
     let sc = load_one(&args.scenario)?;
-    let (dir, files) = prepare_out(&args.sim, &sc.stem)?;
-    let (cfg, _) = sim_config(&args.sim, 0);
+    let (dir, files) = prepare_out(&args.sim, &sc.stem, Some("converge"))?;
+    let (cfg, seed_source) = sim_config(&args.sim, 0);
     let points = run_converge(&sc, &cfg).map_err(AppError::Run)?;
     let exact = ExactStatus::compute(&sc, Budget::default());
     let e = exact.get();
@@ -44,15 +45,27 @@ pub fn converge(args: &ConvergeArgs) -> Result<(), AppError> {
         }
     }
     check_interrupt()?;
+    let manifest = Analysis {
+        name: "converge",
+        scenarios: vec![&sc],
+        seed: cfg.seed,
+        seed_source,
+        runs: cfg.runs,
+        repeat_with: format!("whatif converge {} --runs {} --seed {}", shown_file(&sc), cfg.runs, cfg.seed),
+        extra: vec![("exact_analysis".into(), exact.note())],
+    };
     write_files(
         files,
-        &[(
-            "convergence.csv",
-            csv_bytes(&["runs", "outcome", "share", "ci95_half_width", "exact_probability", "abs_error"], &rows),
-        )],
+        &[
+            (
+                "convergence.csv",
+                csv_bytes(&["runs", "outcome", "share", "ci95_half_width", "exact_probability", "abs_error"], &rows),
+            ),
+            manifest_file(&manifest),
+        ],
     )?;
 
-    let mut text = notice(&sc.title, &sc.notice);
+    let mut text = notice(&sc);
     let _ = writeln!(
         text,
         "\nRunning shares of one pass of {} runs (seed {}); ± is the 95% half-width.\n",

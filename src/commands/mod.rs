@@ -156,11 +156,17 @@ pub fn load_one(arg: &str) -> Result<Scenario, AppError> {
     load(arg).map_err(|e| AppError::Scenario(vec![e]))
 }
 
-/// `--out`, or `output/<name>/`.
-pub fn out_dir(args: &SimArgs, name: &str) -> Result<std::path::PathBuf, AppError> {
-    match &args.out {
-        Some(dir) => Ok(dir.clone()),
-        None => crate::output::default_dir(name).map_err(AppError::Usage),
+/// `--out`, or `output/<stem>/`, or for an analysis `output/<stem>/<analysis>/` (a
+/// folder of its own, named after what it did).
+pub fn out_dir(args: &SimArgs, stem: &str, analysis: Option<&str>) -> Result<std::path::PathBuf, AppError> {
+    match (&args.out, analysis) {
+        (Some(dir), _) => Ok(dir.clone()),
+        (None, None) => crate::output::default_dir(stem).map_err(AppError::Usage),
+        (None, Some(sub)) => {
+            let dir = crate::output::default_dir(stem).map_err(AppError::Usage)?;
+            let sub = crate::output::default_dir(sub).map_err(AppError::Usage)?;
+            Ok(dir.join(sub.file_name().expect("a checked folder name")))
+        }
     }
 }
 
@@ -168,11 +174,22 @@ pub fn out_dir(args: &SimArgs, name: &str) -> Result<std::path::PathBuf, AppErro
 /// unusable name fails at once, not after a long computation.
 pub fn prepare_out(
     args: &SimArgs,
-    name: &str,
+    stem: &str,
+    analysis: Option<&str>,
 ) -> Result<(std::path::PathBuf, crate::output::atomic::FileSet), AppError> {
-    let dir = out_dir(args, name)?;
+    let dir = out_dir(args, stem, analysis)?;
     let files = crate::output::atomic::FileSet::new(&dir)?;
     Ok((dir, files))
+}
+
+/// The `manifest.csv` entry of an analysis folder.
+pub fn manifest_file(analysis: &crate::output::provenance::Analysis) -> (&'static str, Vec<u8>) {
+    ("manifest.csv", crate::output::provenance::analysis_manifest(analysis))
+}
+
+/// How a repeat command names a scenario: as recorded in the manifest.
+pub fn shown_file(sc: &Scenario) -> String {
+    crate::output::provenance::recorded_path(sc)
 }
 
 /// Fails with [`AppError::Interrupted`] once Ctrl-C was pressed (call before writing).
@@ -187,15 +204,40 @@ pub fn say(args: &SimArgs, text: &str) {
     }
 }
 
-/// Loads a scenario named by a path, or by a bundled name when no such file exists.
+/// Loads a scenario named by a path, or by a bundled name (`NAME` or `bundled:NAME`).
+/// Which one ran is never a guess: a path that exists wins, and a bare name that is
+/// both a bundled scenario and, with `.yaml`, a file here is refused, naming both.
 pub fn load(arg: &str) -> Result<Scenario, LoadError> {
-    let path = Path::new(arg);
-    if !path.exists()
-        && let Some(b) = bundled::find(arg.trim_end_matches(".yaml"))
-    {
-        return scenario::load_str(&format!("{}.yaml", b.name), b.source);
+    let not_bundled = |name: &str| {
+        LoadError::whole_file(arg, format!("no bundled scenario is named `{name}`"), "run `whatif list` to see them")
+    };
+    if let Some(name) = arg.strip_prefix(BUNDLED_PREFIX) {
+        let name = name.trim_end_matches(".yaml");
+        return bundled::find(name).map_or_else(|| Err(not_bundled(name)), load_bundled);
     }
-    scenario::load_file(path)
+    let path = Path::new(arg);
+    if path.exists() {
+        return scenario::load_file(path);
+    }
+    let Some(b) = bundled::find(arg.trim_end_matches(".yaml")) else { return scenario::load_file(path) };
+    let local = Path::new(".").join(format!("{}.yaml", b.name));
+    if local.exists() {
+        return Err(LoadError::whole_file(
+            arg,
+            format!("`{arg}` could mean the file {} or the bundled scenario of that name", local.display()),
+            format!("write `{}` for the file, or `{BUNDLED_PREFIX}{}` for the bundled one", local.display(), b.name),
+        ));
+    }
+    load_bundled(b)
+}
+
+/// How a bundled scenario is named on the command line and in messages.
+pub const BUNDLED_PREFIX: &str = "bundled:";
+
+fn load_bundled(b: &bundled::Bundled) -> Result<Scenario, LoadError> {
+    let mut sc = scenario::load_str(&format!("{}.yaml", b.name), b.source)?;
+    sc.file = format!("{BUNDLED_PREFIX}{}", b.name);
+    Ok(sc)
 }
 
 /// Prints to stdout; a closed stdout (`whatif ... | head -1`) is not an error.

@@ -1,10 +1,11 @@
 //! `whatif report`: the HTML page of a run (also `run --report`).
 
-use super::{AppError, check_interrupt, load_one, prepare_out, say, sim_config};
+use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, say, shown_file, sim_config};
 use crate::analysis::converge::converge;
 use crate::cli::ReportArgs;
 use crate::engine::exact::Budget;
 use crate::engine::simulate::{SimConfig, simulate};
+use crate::output::provenance::Analysis;
 use crate::output::tree::{self, TreeInput};
 use crate::output::{ExactStatus, RunReport, SeedSource, report, write_files};
 
@@ -19,14 +20,25 @@ pub fn html(r: &RunReport) -> Result<String, AppError> {
 
 pub fn report(args: &ReportArgs) -> Result<(), AppError> {
     let sc = load_one(&args.scenario)?;
-    let (dir, files) = prepare_out(&args.sim, &sc.stem)?;
+    let (dir, files) = prepare_out(&args.sim, &sc.stem, Some("report"))?;
     let (cfg, source): (SimConfig, SeedSource) = sim_config(&args.sim, 0);
     let result = simulate(&sc, &cfg, None).map_err(AppError::Run)?;
     let exact = ExactStatus::compute(&sc, Budget::default());
-    let r = RunReport::new(&sc, cfg, source, &result, &exact);
+    let mut r = RunReport::new(&sc, cfg, source, &result, &exact);
+    r.by_share = args.sort == crate::cli::SortArg::Share;
     let page = html(&r)?;
     check_interrupt()?;
-    write_files(files, &[("report.html", page.into_bytes())])?;
-    say(&args.sim, &format!("{}\nNOTICE: {}\nreport: {}/report.html\n", sc.title, sc.notice, dir.display()));
+    let sort = if r.by_share { " --sort share" } else { "" };
+    let manifest = Analysis {
+        name: "report",
+        scenarios: vec![&sc],
+        seed: cfg.seed,
+        seed_source: source,
+        runs: cfg.runs,
+        repeat_with: format!("whatif report {} --runs {} --seed {}{sort}", shown_file(&sc), cfg.runs, cfg.seed),
+        extra: vec![("exact_analysis".into(), exact.note())],
+    };
+    write_files(files, &[("report.html", page.into_bytes()), manifest_file(&manifest)])?;
+    say(&args.sim, &format!("{}report: {}/report.html\n", crate::output::terminal::notice(&sc), dir.display()));
     Ok(())
 }

@@ -14,7 +14,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let sc = load_one(name)?;
     let (config, seed_source) = sim_config(&args.sim, args.max_paths as usize);
     let seed = config.seed;
-    let dir = super::out_dir(&args.sim, &sc.stem)?;
+    let dir = super::out_dir(&args.sim, &sc.stem, None)?;
 
     // Prepare the folder first, so that an unwritable --out fails before a long run.
     let mut files = FileSet::new(&dir)?;
@@ -39,10 +39,11 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     check_interrupt()?;
     let mut report = RunReport::new(&sc, config, seed_source, &result, &exact);
     report.exact_states = args.exact_states;
+    report.by_share = args.sort == crate::cli::SortArg::Share;
     let extra =
         if args.report { vec![("report.html", super::report::html(&report)?.into_bytes())] } else { Vec::new() };
     check_interrupt()?;
-    output::write_run(&report, files, args.per_run, &extra)?;
+    output::write_run(&report, files, &extra)?;
 
     if !args.sim.quiet {
         let mut text = output::terminal::summary(&report, output::terminal::colour_stdout());

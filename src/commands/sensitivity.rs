@@ -1,10 +1,11 @@
 //! `whatif sensitivity`: the tornado table.
 
-use super::{AppError, check_interrupt, load_one, prepare_out, say, sim_config};
+use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, say, shown_file, sim_config};
 use crate::analysis::sensitivity::{Method, sensitivity as run_sensitivity};
 use crate::cli::SensitivityArgs;
 use crate::engine::exact::Budget;
 use crate::format::{percent, share};
+use crate::output::provenance::Analysis;
 use crate::output::terminal::notice;
 use crate::output::{csv_bytes, write_files};
 use std::fmt::Write;
@@ -16,8 +17,8 @@ const HALF: usize = 16;
 
 pub fn sensitivity(args: &SensitivityArgs) -> Result<(), AppError> {
     let sc = load_one(&args.scenario)?;
-    let (dir, files) = prepare_out(&args.sim, &sc.stem)?;
-    let (cfg, _) = sim_config(&args.sim, 0);
+    let (dir, files) = prepare_out(&args.sim, &sc.stem, Some("sensitivity"))?;
+    let (cfg, seed_source) = sim_config(&args.sim, 0);
     let factors = (args.factors.0, args.factors.1);
     let (rows, method) = run_sensitivity(&sc, factors, &cfg, Budget::default()).map_err(AppError::Run)?;
     let how = match method {
@@ -41,18 +42,41 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), AppError> {
         })
         .collect();
     check_interrupt()?;
+    let manifest = Analysis {
+        name: "sensitivity",
+        scenarios: vec![&sc],
+        seed: cfg.seed,
+        seed_source,
+        runs: cfg.runs,
+        repeat_with: format!(
+            "whatif sensitivity {} --factors {},{} --runs {} --seed {}",
+            shown_file(&sc),
+            factors.0,
+            factors.1,
+            cfg.runs,
+            cfg.seed
+        ),
+        extra: vec![
+            ("varied".into(), "every base weight of a node with siblings, one at a time".into()),
+            ("factors".into(), format!("{} {}", factors.0, factors.1)),
+            ("method".into(), how.into()),
+        ],
+    };
     write_files(
         files,
-        &[(
-            "sensitivity.csv",
-            csv_bytes(
-                &["node", "branch", "outcome", "share_low", "share_base", "share_high", "swing", "method"],
-                &csv_rows,
+        &[
+            (
+                "sensitivity.csv",
+                csv_bytes(
+                    &["node", "branch", "outcome", "share_low", "share_base", "share_high", "swing", "method"],
+                    &csv_rows,
+                ),
             ),
-        )],
+            manifest_file(&manifest),
+        ],
     )?;
 
-    let mut text = notice(&sc.title, &sc.notice);
+    let mut text = notice(&sc);
     let _ = writeln!(
         text,
         "\nEach branch weight multiplied by {} and by {} in turn ({how} shares{}). Left of │: share with the lower weight; right: with the higher.",

@@ -1,10 +1,11 @@
 //! `whatif sweep`: one weight (or start value) across a range, the outcome shares at each.
 
-use super::{AppError, check_interrupt, load_one, prepare_out, say, sim_config};
+use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, say, shown_file, sim_config};
 use crate::analysis::sweep::{Target, sweep as run_sweep};
 use crate::cli::SweepArgs;
 use crate::engine::exact::Budget;
 use crate::format::{exact_or_empty, percent, share};
+use crate::output::provenance::Analysis;
 use crate::output::terminal::{count, notice};
 use crate::output::{csv_bytes, listed, write_files};
 use crate::stats::wilson;
@@ -12,9 +13,13 @@ use std::fmt::Write;
 
 pub fn sweep(args: &SweepArgs) -> Result<(), AppError> {
     let sc = load_one(&args.scenario)?;
-    let (dir, files) = prepare_out(&args.sim, &sc.stem)?;
     let target = args.vary.resolve(&sc).map_err(AppError::Usage)?;
-    let (cfg, _) = sim_config(&args.sim, 0);
+    let varied = match target {
+        Target::Weight(b) => sc.branches[b].full_id.clone(),
+        Target::Start(i) => format!("indicator.{}.start", sc.indicators[i].name),
+    };
+    let (dir, files) = prepare_out(&args.sim, &sc.stem, Some(&format!("sweep_{varied}")))?;
+    let (cfg, seed_source) = sim_config(&args.sim, 0);
     let values = args.vary.values();
     let points = run_sweep(&sc, target, &values, &cfg, Budget::default()).map_err(AppError::Run)?;
     // Outcomes that occur at some point, in file order.
@@ -38,15 +43,32 @@ pub fn sweep(args: &SweepArgs) -> Result<(), AppError> {
         }
     }
     check_interrupt()?;
+    let v = &args.vary;
+    let spec = format!("{varied}={}:{}:{}", v.lo, v.hi, v.steps);
+    let manifest = Analysis {
+        name: "sweep",
+        scenarios: vec![&sc],
+        seed: cfg.seed,
+        seed_source,
+        runs: cfg.runs,
+        repeat_with: format!("whatif sweep {} --vary {spec} --runs {} --seed {}", shown_file(&sc), cfg.runs, cfg.seed),
+        extra: vec![
+            ("varied".into(), varied.clone()),
+            ("values".into(), values.iter().map(|x| crate::format::value(*x)).collect::<Vec<_>>().join(" ")),
+        ],
+    };
     write_files(
         files,
-        &[(
-            "sweep.csv",
-            csv_bytes(&["value", "outcome", "runs", "share", "ci95_low", "ci95_high", "exact_probability"], &rows),
-        )],
+        &[
+            (
+                "sweep.csv",
+                csv_bytes(&["value", "outcome", "runs", "share", "ci95_low", "ci95_high", "exact_probability"], &rows),
+            ),
+            manifest_file(&manifest),
+        ],
     )?;
 
-    let mut text = notice(&sc.title, &sc.notice);
+    let mut text = notice(&sc);
     let what = match target {
         Target::Weight(b) => format!(
             "base weight of {} (file: {})",

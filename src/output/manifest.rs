@@ -1,6 +1,6 @@
 //! `manifest.csv`: what is needed to know and repeat the run, as key/value rows.
 
-use super::{CsvTable, ExactStatus, RunReport, SeedSource};
+use super::{CsvTable, ExactStatus, RunReport, provenance};
 use crate::engine::simulate::CHUNK_RUNS;
 
 pub struct Manifest;
@@ -18,25 +18,11 @@ impl CsvTable for Manifest {
         let sc = r.scenario;
         let c = &r.config;
         let step_limited = r.result.tally.outcome_runs[sc.step_limit_outcome() as usize];
+        let mut head = provenance::tool_rows(sc);
+        head.extend(provenance::scenario_rows(sc, ""));
         let rows: Vec<(&str, String)> = vec![
-            ("tool", "whatif".into()),
-            ("tool_version", env!("CARGO_PKG_VERSION").into()),
-            ("format_version", "1".into()),
-            ("illustrative", "true".into()),
-            ("notice", sc.notice.clone()),
-            ("scenario_title", sc.title.clone()),
-            ("scenario_file", sc.file_name.clone()),
-            ("scenario_sha256", sc.sha256.clone()),
             ("seed", c.seed.to_string()),
-            (
-                "seed_source",
-                match r.seed_source {
-                    SeedSource::Default => "default",
-                    SeedSource::Given => "given",
-                    SeedSource::Random => "random (recorded here so the run can be repeated)",
-                }
-                .into(),
-            ),
+            ("seed_source", provenance::seed_words(r.seed_source).into()),
             ("runs", c.runs.to_string()),
             ("max_steps", sc.max_steps.to_string()),
             ("max_paths", c.max_paths.to_string()),
@@ -50,6 +36,9 @@ impl CsvTable for Manifest {
             ("exact_residual", r.exact.get().map(|e| format!("{:e}", e.residual)).unwrap_or_default()),
         ];
         crate::format::record(out, ["key", "value"])?;
+        for (k, v) in &head {
+            crate::format::record(out, [k, v])?;
+        }
         for (k, v) in rows {
             crate::format::record(out, [k, v.as_str()])?;
         }
@@ -66,8 +55,11 @@ impl CsvTable for Manifest {
 /// The command that writes the same files again: every option that changes their bytes.
 fn repeat_with(r: &RunReport) -> String {
     let c = &r.config;
-    let mut cmd =
-        format!("whatif run {} --runs {} --seed {} --max-paths {}", r.scenario.file_name, c.runs, c.seed, c.max_paths);
+    let file = provenance::recorded_path(r.scenario);
+    let mut cmd = format!("whatif run {file} --runs {} --seed {} --max-paths {}", c.runs, c.seed, c.max_paths);
+    if r.by_share {
+        cmd.push_str(" --sort share");
+    }
     if matches!(r.exact, ExactStatus::Skipped) {
         cmd.push_str(" --no-exact");
     } else if r.exact_states != crate::engine::exact::DEFAULT_MAX_STATES {

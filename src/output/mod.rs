@@ -11,6 +11,7 @@ mod indicators;
 mod manifest;
 mod outcomes;
 mod paths;
+pub mod provenance;
 pub mod report;
 pub mod terminal;
 pub mod tree;
@@ -89,6 +90,8 @@ pub struct RunReport<'a> {
     pub exact_states: u64,
     /// Exact probability of each row of `result.paths`, where known.
     pub path_exact: Vec<Option<f64>>,
+    /// Outcomes by share of runs (`--sort share`) rather than in file order.
+    pub by_share: bool,
 }
 
 impl<'a> RunReport<'a> {
@@ -106,18 +109,30 @@ impl<'a> RunReport<'a> {
             }
             _ => vec![None; result.paths.len()],
         };
-        RunReport { scenario, config, seed_source, result, exact, exact_states: exact::DEFAULT_MAX_STATES, path_exact }
+        RunReport {
+            scenario,
+            config,
+            seed_source,
+            result,
+            exact,
+            exact_states: exact::DEFAULT_MAX_STATES,
+            path_exact,
+            by_share: false,
+        }
     }
 
-    /// Outcome indexes in table order: most runs first, ties in file order. Outcomes an
-    /// author wrote are always listed; others when they occur or have positive exact
-    /// probability.
+    /// Outcome indexes in table order: the file's order (outcomes an author wrote, then
+    /// implicit ones, then `(step limit)`), so that a table reads as a list rather than a
+    /// ranking; with `by_share`, most runs first, ties in file order. Outcomes an author
+    /// wrote are always listed; others when they occur or have positive exact probability.
     pub fn outcome_order(&self) -> Vec<usize> {
         let counts = &self.result.tally.outcome_runs;
         let exact = self.exact.get();
         let mut order: Vec<usize> =
             (0..self.scenario.outcomes.len()).filter(|&o| listed(self.scenario, o, counts[o], exact)).collect();
-        order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+        if self.by_share {
+            order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+        }
         order
     }
 }
@@ -152,7 +167,6 @@ pub fn render(table: &dyn CsvTable, report: &RunReport) -> Vec<u8> {
 pub fn write_run(
     report: &RunReport,
     mut files: FileSet,
-    per_run: bool,
     extra: &[(&str, Vec<u8>)],
 ) -> Result<Vec<PathBuf>, OutputError> {
     for table in tables() {
@@ -161,8 +175,7 @@ pub fn write_run(
     for (name, bytes) in extra {
         files.write(name, bytes)?;
     }
-    let stale: &[&str] = if per_run { &[] } else { &["runs.csv"] };
-    files.commit(stale)
+    files.commit(provenance::KNOWN_FILES)
 }
 
 /// A CSV file from a header and rows, in the same dialect as every other output.
@@ -175,12 +188,13 @@ pub fn csv_bytes<R: AsRef<[String]>>(header: &[&str], rows: &[R]) -> Vec<u8> {
     w.into_inner().expect("writing CSV to memory cannot fail")
 }
 
-/// Writes whole files into a prepared set and commits it (all or none).
+/// Writes whole files into a prepared set and commits it (all or none); files of an
+/// earlier command in the folder that this set does not replace are removed.
 pub fn write_files(mut set: FileSet, files: &[(&str, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
     for (name, bytes) in files {
         set.write(name, bytes)?;
     }
-    set.commit(&[])
+    set.commit(provenance::KNOWN_FILES)
 }
 
 /// The header of `runs.csv`.

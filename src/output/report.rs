@@ -7,6 +7,7 @@
 use super::RunReport;
 use crate::engine::sketch::Sketch;
 use crate::format::percent;
+use crate::scenario::Scenario;
 use crate::stats::wilson;
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
@@ -73,7 +74,7 @@ pub fn interval_chart(title: &str, rows: &[IntervalRow], as_bars: bool) -> Strin
                 _ => String::new(),
             })
             .x_label_formatter(&|x| axis_percent(*x))
-            .x_desc("share of runs (whiskers: 95% interval; red cross: exact)")
+            .x_desc("share of runs (whiskers: 95% interval; red cross: exact in this file)")
             .draw();
         for (i, r) in rows.iter().rev().enumerate() {
             if as_bars {
@@ -142,7 +143,7 @@ pub fn convergence_chart(
         };
         let _ = chart
             .configure_mesh()
-            .x_desc("runs (log scale); dashed: exact")
+            .x_desc("runs (log scale); dashed: exact in this file")
             .x_label_formatter(&|x| super::terminal::count(x.round() as u64))
             .x_label_style(("sans-serif", 13))
             .y_label_style(("sans-serif", 13))
@@ -258,13 +259,22 @@ td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:right}td:first-chi
 pre{background:#f6f6f6;padding:10px;overflow-x:auto;font-size:12px;line-height:1.35}\
 .hist{display:flex;flex-wrap:wrap;gap:10px}h2{margin-top:28px}";
 
-/// The head of a page, with the notice and the run's settings.
-pub fn page_start(title: &str, notice: &str, meta: &str) -> String {
+/// The head of a page: the title, the notice, where the scenario comes from (its
+/// sources, description and file) and the run's settings.
+pub fn page_start(title: &str, sc: &Scenario, meta: &str) -> String {
+    let mut provenance = String::new();
+    if let Some(d) = &sc.description {
+        let _ = writeln!(provenance, "<p>{}</p>", escape(d.trim()));
+    }
+    for source in &sc.sources {
+        let _ = writeln!(provenance, "<p class=\"meta\">Source: {}</p>", escape(source));
+    }
+    let _ = writeln!(provenance, "<p class=\"meta\">Scenario file: {} (SHA-256 {})</p>", escape(&sc.file), sc.sha256);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title><style>{STYLE}</style></head><body>\n\
-         <h1>{t}</h1>\n<div class=\"notice\">NOTICE: {n}</div>\n<p class=\"meta\">{meta}</p>\n",
+         <h1>{t}</h1>\n<div class=\"notice\">NOTICE: {n}</div>\n{provenance}<p class=\"meta\">{meta}</p>\n",
         t = escape(title),
-        n = escape(notice),
+        n = escape(&sc.notice),
     )
 }
 
@@ -286,7 +296,7 @@ pub fn run_page(r: &RunReport, points: &[(u64, Vec<u64>)], tree_text: &str) -> S
         &sc.sha256[..12],
         escape(&r.exact.note())
     );
-    let mut html = page_start(&sc.title, &sc.notice, &meta);
+    let mut html = page_start(&sc.title, sc, &meta);
     let order = r.outcome_order();
     let rows: Vec<IntervalRow> = order
         .iter()
@@ -303,7 +313,7 @@ pub fn run_page(r: &RunReport, points: &[(u64, Vec<u64>)], tree_text: &str) -> S
         .collect();
     html.push_str("<h2>Outcomes</h2>\n");
     html.push_str(&interval_chart("Share of runs by outcome", &rows, true));
-    html.push_str("\n<table><tr><th>outcome</th><th>runs</th><th>share</th><th>95% interval</th><th>exact</th></tr>\n");
+    html.push_str("\n<table><tr><th>outcome</th><th>runs</th><th>share</th><th>95% interval</th><th>exact in this file</th></tr>\n");
     for (row, &o) in rows.iter().zip(&order) {
         let _ = writeln!(
             html,
@@ -335,11 +345,11 @@ pub fn run_page(r: &RunReport, points: &[(u64, Vec<u64>)], tree_text: &str) -> S
 /// The report of a comparison: per variant, the paired differences with intervals.
 pub fn compare_page(
     title: &str,
-    notice: &str,
+    base: &Scenario,
     meta: &str,
     sections: &[(String, Vec<String>, Vec<IntervalRow>)],
 ) -> String {
-    let mut html = page_start(title, notice, meta);
+    let mut html = page_start(title, base, meta);
     for (name, changes, rows) in sections {
         let _ = writeln!(html, "<h2>{}</h2>", escape(name));
         if !changes.is_empty() {
@@ -350,7 +360,9 @@ pub fn compare_page(
             html.push_str("</ul>\n");
         }
         html.push_str(&interval_chart("Paired difference in share (variant minus baseline)", rows, false));
-        html.push_str("\n<table><tr><th>outcome</th><th>difference</th><th>95% interval</th><th>exact</th></tr>\n");
+        html.push_str(
+            "\n<table><tr><th>outcome</th><th>difference</th><th>95% interval</th><th>exact in this file</th></tr>\n",
+        );
         for r in rows {
             let pp = |x: f64| format!("{} pp", crate::format::fixed(100.0 * x, 2));
             let _ = writeln!(

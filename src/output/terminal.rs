@@ -3,6 +3,7 @@
 
 use super::RunReport;
 use crate::format::{fixed, percent};
+use crate::scenario::Scenario;
 use crate::stats;
 use std::fmt::Write;
 
@@ -58,10 +59,20 @@ pub fn bar(share: f64) -> String {
     format!("{s:<BAR$}")
 }
 
-/// The notice block printed before any result.
-pub fn notice(title: &str, notice: &str) -> String {
-    format!("{title}\nNOTICE: {notice}\n")
+/// The lines every command prints first: the title, the notice, the sources, and which
+/// file ran (a path, or `bundled:NAME`).
+pub fn notice(sc: &Scenario) -> String {
+    let mut text = format!("{}\nNOTICE: {}\n", sc.title, sc.notice);
+    for source in &sc.sources {
+        text.push_str(&format!("Source: {source}\n"));
+    }
+    text.push_str(&format!("Scenario file: {}\n", sc.file));
+    text
 }
+
+/// The header of the exact column: exact *in this file*, a property of the invented
+/// weights, not of the world.
+pub const EXACT_HEADER: &str = "exact in this file";
 
 /// How many standard errors a sampled share may stray from the exact value before the
 /// table flags it.
@@ -76,13 +87,13 @@ pub fn far_from_exact(k: u64, n: u64, p: f64) -> bool {
 
 /// The summary table of a run.
 pub fn summary(r: &RunReport, colour: bool) -> String {
-    let mut s = paint(&notice(&r.scenario.title, &r.scenario.notice), BOLD, colour);
+    let mut s = paint(&notice(r.scenario), BOLD, colour);
     let t = &r.result.tally;
     let exact = r.exact.get();
     let width =
         r.outcome_order().iter().map(|&o| r.scenario.outcomes[o].chars().count()).max().unwrap_or(7).clamp(7, 44);
     let _ = write!(s, "\n{:<width$}  {:<BAR$}  {:>11}  {:>7}  {:>17}", "outcome", "", "runs", "share", "95% interval");
-    let _ = writeln!(s, "{}", if exact.is_some() { format!("  {:>7}", "exact") } else { String::new() });
+    let _ = writeln!(s, "{}", if exact.is_some() { format!("  {}", EXACT_HEADER) } else { String::new() });
     let mut flagged = 0;
     for o in r.outcome_order() {
         let k = t.outcome_runs[o];
@@ -100,7 +111,8 @@ pub fn summary(r: &RunReport, colour: bool) -> String {
             let p = e.outcome[o];
             let flag = far_from_exact(k, t.runs, p);
             flagged += usize::from(flag);
-            let _ = write!(s, "  {:>7}{}", percent(p), if flag { paint(" !", RED, colour) } else { String::new() });
+            let mark = if flag { paint(" !", RED, colour) } else { String::new() };
+            let _ = write!(s, "  {:>w$}{mark}", percent(p), w = EXACT_HEADER.len());
         }
         s.push('\n');
     }

@@ -100,12 +100,7 @@ impl Walker<'_> {
 impl TreeFormat for Text {
     fn render(&self, input: &TreeInput) -> String {
         let sc = input.scenario;
-        let mut w = Walker {
-            input,
-            out: notice(&sc.title, &sc.notice),
-            expanded: vec![false; sc.nodes.len()],
-            stack: vec![sc.start],
-        };
+        let mut w = Walker { input, out: notice(sc), expanded: vec![false; sc.nodes.len()], stack: vec![sc.start] };
         w.out.push('\n');
         w.header(sc.start, "");
         w.node(sc.start, "", 0);
