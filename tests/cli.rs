@@ -206,7 +206,7 @@ fn check_summarises_valid_files_and_refuses_invalid_ones() {
     let out = cmd.assert().success().get_output().stdout.clone();
     let text = String::from_utf8(out).unwrap();
     assert_eq!(text.matches(": ok\n").count(), 3, "{text}");
-    assert!(text.contains("10 nodes, 33 branches") && text.contains("5 indicators, 5 outcomes"), "{text}");
+    assert!(text.contains("14 nodes, 39 branches") && text.contains("10 indicators, 4 outcomes"), "{text}");
     assert!(text.contains("NOTICE:"), "{text}");
 
     whatif().args(["check", "no/such/file.yaml"]).assert().code(2).stderr(predicates::str::contains("no such file"));
@@ -339,7 +339,7 @@ fn bundled_results_agree_with_the_exact_analysis() {
         assert!((share - exact).abs() < 4.5 * se, "{line}");
         rows += 1;
     }
-    assert_eq!(rows, 5);
+    assert_eq!(rows, 4);
 }
 
 #[test]
@@ -350,11 +350,15 @@ fn tree_renders_text_dot_and_mermaid() {
     assert!(text.starts_with("Putin's visit to North Korea (illustrative)\n"), "{text}");
     // File order of branches, loops as references, exact figures at the end.
     let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("no {s}"));
-    let (a, b, c) = (at("├─ defense_pact"), at("├─ broad_agreement"), at("└─ symbolic_visit"));
+    let (a, b, c) = (at("├─ arms_talks"), at("├─ new_agreement"), at("└─ mostly_signal"));
     assert!(a < b && b < c);
-    assert!(text.contains("↪ loops back to military (shown above)"), "{text}");
-    assert!(text.contains("weight 6 when took(summit.defense_pact)"), "{text}");
-    assert!(text.contains("exact outcome probabilities:"), "{text}");
+    assert!(text.contains("weight 7 when took(summit.arms_talks)"), "{text}");
+    assert!(text.contains("exact outcome probabilities in this file:"), "{text}");
+    let looped = String::from_utf8(
+        whatif().arg("tree").arg(common::fixture("dice_loop.yaml")).assert().success().get_output().stdout.clone(),
+    )
+    .unwrap();
+    assert!(looped.contains("↪ loops back to roll (shown above)"), "{looped}");
     assert!(text.lines().all(|l| l.chars().count() <= 240), "lines fit a wide terminal");
     let shallow = whatif()
         .args(["tree", "putin_north_korea_visit", "--depth", "1"])
@@ -363,7 +367,7 @@ fn tree_renders_text_dot_and_mermaid() {
         .get_output()
         .stdout
         .clone();
-    assert!(String::from_utf8(shallow).unwrap().contains("→ military (deeper than --depth 1)"));
+    assert!(String::from_utf8(shallow).unwrap().contains("→ standing (deeper than --depth 1)"));
 
     let dot = whatif()
         .args(["tree", "putin_north_korea_visit", "--format", "dot"])
@@ -374,7 +378,7 @@ fn tree_renders_text_dot_and_mermaid() {
         .clone();
     let dot = String::from_utf8(dot).unwrap();
     assert!(dot.starts_with("digraph whatif {") && dot.trim_end().ends_with('}'), "{dot}");
-    assert!(dot.contains("n_follow_up -> n_military"), "{dot}");
+    assert!(dot.contains("n_summit -> n_standing"), "{dot}");
     match std::process::Command::new("dot")
         .arg("-Tsvg")
         .stdin(std::process::Stdio::piped())
@@ -400,7 +404,7 @@ fn tree_renders_text_dot_and_mermaid() {
         .clone();
     let mermaid = String::from_utf8(mermaid).unwrap();
     assert!(mermaid.contains("\nflowchart LR\n"), "{mermaid}");
-    assert!(mermaid.contains("n_follow_up -->|\"another_round"), "{mermaid}");
+    assert!(mermaid.contains("n_summit -->|\"arms_talks"), "{mermaid}");
     assert!(!mermaid.lines().skip(4).any(|l| l.matches('"').count() % 2 == 1), "unbalanced quotes:\n{mermaid}");
 }
 
@@ -409,7 +413,8 @@ fn check_reports_exact_probabilities_when_cheap() {
     let out =
         whatif().arg("check").arg(common::fixture("exact/craps.yaml")).assert().success().get_output().stdout.clone();
     let text = String::from_utf8(out).unwrap();
-    assert!(text.contains("exact outcome probabilities: 50.71% Lose; 49.29% Win"), "{text}");
+    assert!(text.contains("exact in this file: "), "{text}");
+    assert!(text.contains("Lose 50.71%") && text.contains("Win 49.29%"), "{text}");
 }
 
 #[test]
@@ -434,7 +439,7 @@ fn init_writes_a_starter_that_passes_check_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("mine.yaml");
     whatif().arg("init").arg(&f).assert().success();
-    whatif().arg("check").arg(&f).assert().success().stdout(predicates::str::contains("exact outcome probabilities"));
+    whatif().arg("check").arg(&f).assert().success().stdout(predicates::str::contains("exact in this file"));
     fs::write(&f, "my own work").unwrap();
     whatif().arg("init").arg(&f).assert().code(2).stderr(predicates::str::contains("exists"));
     assert_eq!(fs::read_to_string(&f).unwrap(), "my own work");
@@ -514,7 +519,7 @@ fn report_is_one_self_contained_page_with_charts() {
         .success();
     let cmp = read(&out.path().join("c"), "report.html");
     assert!(
-        cmp.contains("Paired difference") && cmp.contains("changed indicator sanctions_pressure start: 2 → 4"),
+        cmp.contains("Paired difference") && cmp.contains("changed indicator sanctions_pressure start: 5 → 7"),
         "{cmp}"
     );
 }

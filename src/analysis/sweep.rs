@@ -27,7 +27,7 @@ pub struct VarySpec {
 
 /// Parses `NAME=LO:HI:STEPS` (the command line's job; errors are usage errors).
 pub fn parse_vary(s: &str) -> Result<VarySpec, String> {
-    let form = "use NODE.BRANCH=LO:HI:STEPS or indicator.NAME.start=LO:HI:STEPS, e.g. summit.defense_pact=0:6:7";
+    let form = "use NODE.BRANCH=LO:HI:STEPS or indicator.NAME.start=LO:HI:STEPS, e.g. military.more_ammunition=0:8:5";
     let (name, range) = s.split_once('=').ok_or_else(|| format!("`{s}` has no `=`; {form}"))?;
     let parts: Vec<&str> = range.split(':').collect();
     if parts.len() != 3 {

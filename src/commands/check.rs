@@ -41,11 +41,11 @@ pub fn summary(sc: &Scenario) -> String {
     let exact = ExactStatus::compute(sc, Budget { max_states: CHECK_STATES, ..Budget::default() });
     match exact.get() {
         Some(e) => {
-            let mut order: Vec<usize> = (0..sc.outcomes.len()).filter(|&o| e.outcome[o] > 1e-12).collect();
-            order.sort_by(|&a, &b| e.outcome[b].total_cmp(&e.outcome[a]).then(a.cmp(&b)));
+            // In file order: a list of what this file's weights give, not a ranking.
+            let order: Vec<usize> = (0..sc.outcomes.len()).filter(|&o| e.outcome[o] > 1e-12).collect();
             let parts: Vec<String> =
-                order.iter().map(|&o| format!("{} {}", percent(e.outcome[o]), sc.outcomes[o])).collect();
-            let _ = writeln!(s, "  exact outcome probabilities: {}", parts.join("; "));
+                order.iter().map(|&o| format!("{} {}", sc.outcomes[o], percent(e.outcome[o]))).collect();
+            let _ = writeln!(s, "  exact in this file: {}", parts.join("; "));
         }
         None => {
             let _ = writeln!(s, "  exact analysis: {}", exact.note());

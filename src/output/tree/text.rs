@@ -110,10 +110,9 @@ impl TreeFormat for Text {
             w.out.push_str(&format!("\nnot reachable from start: {}\n", unreachable.join(", ")));
         }
         if let Some(e) = input.exact {
-            w.out.push_str("\nexact outcome probabilities:\n");
-            let mut order: Vec<usize> = (0..sc.outcomes.len()).filter(|&o| e.outcome[o] > 1e-12).collect();
-            order.sort_by(|&a, &b| e.outcome[b].total_cmp(&e.outcome[a]).then(a.cmp(&b)));
-            for o in order {
+            // In file order: what this file's invented weights give, not a ranking.
+            w.out.push_str("\nexact outcome probabilities in this file:\n");
+            for o in (0..sc.outcomes.len()).filter(|&o| e.outcome[o] > 1e-12) {
                 w.out.push_str(&format!("  {:>7}  {}\n", percent(e.outcome[o]), sc.outcomes[o]));
             }
         } else {
