@@ -289,11 +289,9 @@ pub fn run_page(r: &RunReport, points: &[(u64, Vec<u64>)], tree_text: &str) -> S
     let t = &r.result.tally;
     let exact = r.exact.get();
     let meta = format!(
-        "{} runs &middot; seed {} &middot; file {} (SHA-256 {}) &middot; exact analysis: {}",
+        "{} runs &middot; seed {} &middot; exact analysis: {}",
         super::terminal::count(t.runs),
         r.config.seed,
-        escape(&sc.file_name),
-        &sc.sha256[..12],
         escape(&r.exact.note())
     );
     let mut html = page_start(&sc.title, sc, &meta);
