@@ -1,10 +1,9 @@
-//! Ctrl-C, SIGTERM and SIGHUP: a flag that long loops poll (between runs, and every
-//! 65,536 steps inside a long run), so an interrupted or terminated command stops within
-//! a fraction of a second, removes its temporary files and exits with status 130.
+//! Ctrl-C, SIGTERM and SIGHUP: the handler sets the engine's stop flag
+//! ([`whatif_core::interrupt`]), so an interrupted or terminated command stops within a
+//! fraction of a second, removes its temporary files and exits with status 130.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+use std::sync::atomic::{AtomicUsize, Ordering};
+pub use whatif_core::interrupt::{interrupted, trigger};
 
 /// Output sets alive, which must be cleaned up before the process may end.
 static HELD: AtomicUsize = AtomicUsize::new(0);
@@ -14,7 +13,7 @@ pub fn install() {
     // If a handler cannot be installed, Ctrl-C keeps its default effect, which loses
     // only temporary files; there is nothing better to do about it here.
     let _ = ctrlc::set_handler(|| {
-        INTERRUPTED.store(true, Ordering::SeqCst);
+        trigger();
         // With nothing written yet (reading or parsing a file, say) there is nothing to
         // clean up, so the process ends at once instead of at the next poll.
         if HELD.load(Ordering::SeqCst) == 0 {
@@ -45,14 +44,4 @@ impl Drop for Hold {
     fn drop(&mut self) {
         HELD.fetch_sub(1, Ordering::SeqCst);
     }
-}
-
-/// Whether Ctrl-C was pressed (or the process was asked to terminate).
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::Relaxed)
-}
-
-/// Marks the process as interrupted (for tests of the code paths that react to it).
-pub fn trigger() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
 }

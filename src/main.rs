@@ -5,6 +5,7 @@ use clap::Parser;
 fn main() {
     let cli = whatif::cli::Cli::parse();
     whatif::interrupt::install();
+    whatif::parallel::install();
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) && !cli.quiet() {
         whatif::progress::enable();
     }

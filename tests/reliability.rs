@@ -241,6 +241,8 @@ proptest! {
         // Some generated files are invalid (a loop with no way out); they must be refused cleanly.
         // (With this seed: 50 of the 64 files load, 47 of them with exact figures.)
         let Ok(sc) = whatif::scenario::load_str("generated.yaml", &src) else { return Ok(()) };
+        // Thread pools, as the binary uses (the library's default is serial).
+        whatif::parallel::install();
         let exact = ExactStatus::compute(&sc, Budget::default());
         if let Some(e) = exact.get() {
             let sum: f64 = e.outcome.iter().sum::<f64>() + e.residual;

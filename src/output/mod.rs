@@ -16,7 +16,7 @@ pub mod report;
 pub mod terminal;
 pub mod tree;
 
-use crate::engine::exact::{self, Budget, Exact};
+use crate::engine::exact::{self, Exact};
 use crate::engine::simulate::{SimConfig, SimResult};
 use crate::scenario::Scenario;
 use atomic::{FileSet, OutputError};
@@ -30,47 +30,7 @@ pub enum SeedSource {
     Random,
 }
 
-/// The exact analysis as far as it went.
-#[derive(Debug, Clone)]
-pub enum ExactStatus {
-    Done(Exact),
-    /// Not possible, or given up; the reason says which.
-    Unavailable(String),
-    /// Not asked for (`--no-exact`).
-    Skipped,
-}
-
-impl ExactStatus {
-    /// Runs the exact analysis within `budget`.
-    pub fn compute(sc: &Scenario, budget: Budget) -> Self {
-        match exact::analyse(sc, budget) {
-            Ok(e) => ExactStatus::Done(e),
-            Err(why) => ExactStatus::Unavailable(why),
-        }
-    }
-
-    /// The figures, when they were computed.
-    pub fn get(&self) -> Option<&Exact> {
-        match self {
-            ExactStatus::Done(e) => Some(e),
-            _ => None,
-        }
-    }
-
-    /// One line for the manifest and the terminal.
-    pub fn note(&self) -> String {
-        match self {
-            ExactStatus::Done(e) if e.residual > 0.0 => format!(
-                "complete ({} walk states; probability {:.1e} still walking when it stopped, see exact_residual)",
-                e.states, e.residual
-            ),
-            ExactStatus::Done(e) => format!("complete ({} walk states)", e.states),
-            ExactStatus::Unavailable(why) if why.starts_with("gave up") => why.clone(),
-            ExactStatus::Unavailable(why) => format!("not possible: {why}"),
-            ExactStatus::Skipped => "not computed (--no-exact)".into(),
-        }
-    }
-}
+pub use crate::engine::exact::ExactStatus;
 
 /// Whether a table lists outcome `o`: always when an author wrote it, otherwise when it
 /// occurred in some run or has a positive exact probability (implicit labels and

@@ -3,7 +3,6 @@
 
 use super::RunReport;
 use crate::format::{fixed, percent};
-use crate::scenario::Scenario;
 use crate::stats;
 use std::fmt::Write;
 
@@ -59,16 +58,7 @@ pub fn bar(share: f64) -> String {
     format!("{s:<BAR$}")
 }
 
-/// The lines every command prints first: the title, the notice, the sources, and which
-/// file ran (a path, or `bundled:NAME`).
-pub fn notice(sc: &Scenario) -> String {
-    let mut text = format!("{}\nNOTICE: {}\n", sc.title, sc.notice);
-    for source in &sc.sources {
-        text.push_str(&format!("Source: {source}\n"));
-    }
-    text.push_str(&format!("Scenario file: {}\n", sc.file));
-    text
-}
+pub use crate::format::notice;
 
 /// The header of the exact column: exact *in this file*, a property of the invented
 /// weights, not of the world.

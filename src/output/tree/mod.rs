@@ -8,7 +8,7 @@ mod text;
 
 use crate::engine::exact::Exact;
 use crate::format::percent;
-use crate::scenario::{Branch, EffectKind, Scenario};
+use crate::scenario::{Branch, Scenario};
 
 /// What a renderer gets.
 pub struct TreeInput<'a> {
@@ -36,37 +36,7 @@ pub fn format(name: &str) -> Option<Box<dyn TreeFormat>> {
     }
 }
 
-/// `+2`, `-0.5`, `= 3`, `+ uniform(0, 2)`: an effect as text.
-pub fn effect_text(sc: &Scenario, b: &Branch) -> String {
-    let parts: Vec<String> = b
-        .effects
-        .iter()
-        .map(|e| {
-            let name = &sc.indicators[e.indicator as usize].name;
-            let n = number;
-            match e.kind {
-                EffectKind::Add(a) if a < 0.0 => format!("{name} {}", n(a)),
-                EffectKind::Add(a) => format!("{name} +{}", n(a)),
-                EffectKind::Set(x) => format!("{name} = {}", n(x)),
-                EffectKind::Uniform { lo, hi } => format!("{name} + uniform({}, {})", n(lo), n(hi)),
-                EffectKind::Triangular { lo, mode, hi } => {
-                    format!("{name} + triangular({}, {}, {})", n(lo), n(mode), n(hi))
-                }
-                EffectKind::Normal { mean, sd } => format!("{name} + normal({}, {})", n(mean), n(sd)),
-            }
-        })
-        .collect();
-    parts.join(", ")
-}
-
-/// A number with up to 3 decimals, trailing zeros trimmed; in scientific notation where
-/// that would show no digit or more than 12 (`1e308`, `5e-324`).
-pub fn number(x: f64) -> String {
-    if x != 0.0 && !(0.001..1e12).contains(&x.abs()) {
-        return format!("{x:e}");
-    }
-    crate::format::fixed(x, 3).trim_end_matches('0').trim_end_matches('.').to_string()
-}
+pub use crate::format::{effect_text, number};
 
 /// The probability of branch `local` of node `n` at a visit, from the base weights; the
 /// second value says whether conditions can change it.

@@ -12,7 +12,6 @@ use super::tally::{Tally, ValueCollector};
 use super::walk::{Quiet, Recorder, Stop, Walker};
 use crate::format;
 use crate::scenario::Scenario;
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -57,8 +56,6 @@ pub enum SimError {
     NoWeight { run: u64, node: String, visit: u32, path: String },
     /// Writing the per-run table failed.
     Write(std::io::Error),
-    /// Building the thread pool failed.
-    Threads(String),
     /// Ctrl-C was pressed.
     Interrupted,
 }
@@ -73,7 +70,6 @@ impl std::fmt::Display for SimError {
                  = help: give some branch of `{node}` a positive weight in this situation (check its `weight_if` entries)"
             ),
             SimError::Write(e) => write!(f, "cannot write the per-run table: {e}"),
-            SimError::Threads(e) => write!(f, "cannot start worker threads: {e}"),
             SimError::Interrupted => write!(f, "interrupted"),
         }
     }
@@ -151,10 +147,6 @@ pub fn simulate(
     cfg: &SimConfig,
     mut rows: Option<&mut (dyn Write + Send)>,
 ) -> Result<SimResult, SimError> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads.max(1))
-        .build()
-        .map_err(|e| SimError::Threads(e.to_string()))?;
     let cap = path_cap(cfg.max_paths);
     let mut total = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
     if cfg.max_paths > 0 {
@@ -162,7 +154,6 @@ pub fn simulate(
     }
     let want_rows = rows.is_some();
     in_batches(
-        &pool,
         cfg,
         |c| run_chunk(sc, cfg, c, want_rows),
         |out| -> Result<(), SimError> {
@@ -180,7 +171,7 @@ pub fn simulate(
     } else {
         match total.paths.top_paths(cfg.max_paths) {
             TopPaths::Known(top) => (top, false),
-            TopPaths::Recount { above } => (recount_paths(sc, cfg, &pool, &mut total, above)?, true),
+            TopPaths::Recount { above } => (recount_paths(sc, cfg, &mut total, above)?, true),
         }
     };
     let paths: Vec<PathRow> = top
@@ -194,52 +185,58 @@ pub fn simulate(
     Ok(SimResult { other_paths_runs: total.runs - listed, tally: total, paths, paths_second_pass: second_pass })
 }
 
-/// Runs `work` on every chunk of runs on the pool, a batch of chunks at a time, and hands
-/// the results to `merge` in chunk order. Only one batch of results is held at once, so
-/// memory does not grow with the run count.
-pub(crate) fn in_batches<T: Send, E: From<Interrupted> + Send>(
-    pool: &rayon::ThreadPool,
+/// Runs `work` on every chunk of runs with the current executor (see
+/// [`crate::executor`]), a batch of chunks at a time, and hands the results to `merge` in
+/// chunk order. Only one batch of results is held at once, so memory does not grow with
+/// the run count.
+pub(crate) fn in_batches<T: Send + 'static, E: From<Interrupted> + Send>(
     cfg: &SimConfig,
     work: impl Fn(u64) -> T + Sync,
     mut merge: impl FnMut(T) -> Result<(), E> + Send,
 ) -> Result<(), E> {
+    let exec = crate::executor::current();
+    let threads = cfg.threads.max(1);
     let n_chunks = cfg.runs.div_ceil(CHUNK_RUNS);
-    let batch = (pool.current_num_threads() * 2) as u64;
+    let batch = (threads * 2) as u64;
     let mut next = 0;
     // Batch k is merged while batch k + 1 is computed, so the (sequential) merge does not
-    // leave the pool idle. Results still reach `merge` in chunk order.
+    // leave the workers idle. Results still reach `merge` in chunk order.
     let mut pending: Vec<(u64, T)> = Vec::new();
-    crate::progress::start(cfg.runs);
+    exec.started(cfg.runs);
     let result = loop {
         if crate::interrupt::interrupted() {
             break Err(Interrupted.into());
         }
         let hi = (next + batch).min(n_chunks);
-        let to_merge = std::mem::take(&mut pending);
-        let merge = &mut merge;
-        let (computed, merged) = pool.install(|| {
-            rayon::join(
-                || (next..hi).into_par_iter().map(|c| (c, work(c))).collect::<Vec<_>>(),
-                || -> Result<(), E> {
-                    for (c, out) in to_merge {
-                        merge(out)?;
-                        let (lo, hi) = chunk_range(cfg, c);
-                        crate::progress::advance(hi - lo);
-                    }
-                    Ok(())
-                },
-            )
-        });
+        let mut to_merge = std::mem::take(&mut pending);
+        let mut merged: Result<(), E> = Ok(());
+        let mut side = || {
+            for (c, out) in to_merge.drain(..) {
+                if let Err(e) = merge(out) {
+                    merged = Err(e);
+                    return;
+                }
+                let (lo, hi) = chunk_range(cfg, c);
+                exec.advanced(hi - lo);
+            }
+        };
+        let first = next;
+        let piece = |i: usize| -> crate::executor::Piece { Box::new(work(first + i as u64)) };
+        let computed = exec.run(threads, (hi - next) as usize, &piece, &mut side);
         if let Err(e) = merged {
             break Err(e);
         }
         if computed.is_empty() {
             break Ok(());
         }
-        pending = computed;
+        pending = computed
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (first + i as u64, *p.downcast::<T>().expect("an executor returns what the work made")))
+            .collect();
         next = hi;
     };
-    crate::progress::finish();
+    exec.finished();
     result
 }
 
@@ -271,13 +268,7 @@ type HashedPath = ((u64, u64), PathEntry);
 
 /// The second pass: exact counts for the candidate paths that survived reduction; lists
 /// those with more than `above` runs, most first.
-fn recount_paths(
-    sc: &Scenario,
-    cfg: &SimConfig,
-    pool: &rayon::ThreadPool,
-    total: &mut Tally,
-    above: u64,
-) -> Result<Vec<HashedPath>, SimError> {
+fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) -> Result<Vec<HashedPath>, SimError> {
     let mut candidates: Vec<(u64, u64)> = total.paths.entries.keys().copied().collect();
     total.paths = PathTally::default();
     candidates.sort_unstable();
@@ -315,7 +306,7 @@ fn recount_paths(
         }
         Ok(())
     };
-    in_batches(pool, cfg, count_chunk, merge)?;
+    in_batches(cfg, count_chunk, merge)?;
     // Paths outside the candidates had at most `above` runs: only candidates with more
     // are provably among the most frequent.
     let mut all: Vec<HashedPath> =

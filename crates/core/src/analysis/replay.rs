@@ -4,8 +4,8 @@
 use crate::engine::rng::run_key;
 use crate::engine::simulate::path_text;
 use crate::engine::walk::{Observer, Recorder, Stop, Walker};
+use crate::format::number;
 use crate::format::percent;
-use crate::output::tree::number;
 use crate::scenario::Scenario;
 use std::fmt::Write;
 
@@ -61,7 +61,7 @@ impl Observer for Narrator<'_> {
 pub fn replay(sc: &Scenario, seed: u64, run: u64) -> Result<String, String> {
     let mut walker = Walker::new(sc);
     let mut n = Narrator { sc, text: String::new(), step: 0, recorder: Recorder::default() };
-    n.text.push_str(&crate::output::terminal::notice(sc));
+    n.text.push_str(&crate::format::notice(sc));
     let _ = writeln!(n.text, "\nRun {run} of seed {seed}, one possible path through this invented scenario:");
     let end = walker.walk(run_key(seed, run), &mut n).map_err(|e| match e {
         Stop::NoWeight(e) => format!(

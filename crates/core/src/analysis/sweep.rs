@@ -2,8 +2,8 @@
 //! start value) takes evenly spaced values.
 
 use crate::engine::exact::Budget;
+use crate::engine::exact::ExactStatus;
 use crate::engine::simulate::{SimConfig, SimError, SimResult, simulate};
-use crate::output::ExactStatus;
 use crate::scenario::Scenario;
 use crate::scenario::diagnostic::suggest;
 

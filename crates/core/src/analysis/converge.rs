@@ -30,10 +30,6 @@ type ChunkCounts = (Vec<(u64, Vec<u64>)>, Vec<u64>);
 pub fn converge(sc: &Scenario, cfg: &SimConfig) -> Result<Vec<(u64, Vec<u64>)>, SimError> {
     let points = checkpoints(cfg.runs);
     let n = sc.outcomes.len();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads.max(1))
-        .build()
-        .map_err(|e| SimError::Threads(e.to_string()))?;
     // Each chunk reports its counts at the checkpoints inside it, and its totals.
     let chunk = |c: u64| -> Result<ChunkCounts, SimError> {
         let (lo, hi) = chunk_range(cfg, c);
@@ -54,7 +50,7 @@ pub fn converge(sc: &Scenario, cfg: &SimConfig) -> Result<Vec<(u64, Vec<u64>)>, 
     };
     let mut running = vec![0u64; n];
     let mut out = Vec::new();
-    in_batches(&pool, cfg, chunk, |part: Result<ChunkCounts, SimError>| -> Result<(), SimError> {
+    in_batches(cfg, chunk, |part: Result<ChunkCounts, SimError>| -> Result<(), SimError> {
         let (inside, totals) = part?;
         for (k, prefix) in inside {
             out.push((k, running.iter().zip(&prefix).map(|(a, b)| a + b).collect()));

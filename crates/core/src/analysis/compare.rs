@@ -76,10 +76,6 @@ pub fn paired(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Pa
             variant.indicators.iter().position(|j| j.name == ind.name).map(|j| (ind.name.clone(), i, j))
         })
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.threads.max(1))
-        .build()
-        .map_err(|e| SimError::Threads(e.to_string()))?;
     let n = labels.len();
     let mut total = Paired {
         runs: 0,
@@ -125,7 +121,7 @@ pub fn paired(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Pa
         }
         Ok(part)
     };
-    in_batches(&pool, cfg, chunk, |part: Result<Paired, SimError>| -> Result<(), SimError> {
+    in_batches(cfg, chunk, |part: Result<Paired, SimError>| -> Result<(), SimError> {
         let part = part?;
         total.runs += part.runs;
         for o in 0..n {
@@ -177,7 +173,7 @@ impl Change {
 /// and changed weights, conditions, effects, outcomes, `next` targets, labels and
 /// indicator settings.
 pub fn structure(base: &Scenario, variant: &Scenario) -> Vec<Change> {
-    use crate::output::tree::{effect_text, number};
+    use crate::format::{effect_text, number};
     let mut out = Vec::new();
     let mut push = |change, node: &str, branch: &str, field: &str, a: String, b: String| {
         out.push(Change {

@@ -11,14 +11,17 @@ pub const DEFAULT: &str = "putin_north_korea_visit";
 
 /// All bundled scenarios, baseline first.
 pub const ALL: &[Bundled] = &[
-    Bundled { name: "putin_north_korea_visit", source: include_str!("../../scenarios/putin_north_korea_visit.yaml") },
+    Bundled {
+        name: "putin_north_korea_visit",
+        source: include_str!("../../../../scenarios/putin_north_korea_visit.yaml"),
+    },
     Bundled {
         name: "putin_north_korea_visit_sanctions_tighten",
-        source: include_str!("../../scenarios/putin_north_korea_visit_sanctions_tighten.yaml"),
+        source: include_str!("../../../../scenarios/putin_north_korea_visit_sanctions_tighten.yaml"),
     },
     Bundled {
         name: "putin_north_korea_visit_limited_cooperation",
-        source: include_str!("../../scenarios/putin_north_korea_visit_limited_cooperation.yaml"),
+        source: include_str!("../../../../scenarios/putin_north_korea_visit_limited_cooperation.yaml"),
     },
 ];
 

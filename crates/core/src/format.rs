@@ -74,6 +74,49 @@ pub fn percent(x: f64) -> String {
     format!("{}%", fixed(100.0 * x, 2))
 }
 
+/// `+2`, `-0.5`, `= 3`, `+ uniform(0, 2)`: an effect as text.
+pub fn effect_text(sc: &crate::scenario::Scenario, b: &crate::scenario::Branch) -> String {
+    let parts: Vec<String> = b
+        .effects
+        .iter()
+        .map(|e| {
+            let name = &sc.indicators[e.indicator as usize].name;
+            let n = number;
+            match e.kind {
+                crate::scenario::EffectKind::Add(a) if a < 0.0 => format!("{name} {}", n(a)),
+                crate::scenario::EffectKind::Add(a) => format!("{name} +{}", n(a)),
+                crate::scenario::EffectKind::Set(x) => format!("{name} = {}", n(x)),
+                crate::scenario::EffectKind::Uniform { lo, hi } => format!("{name} + uniform({}, {})", n(lo), n(hi)),
+                crate::scenario::EffectKind::Triangular { lo, mode, hi } => {
+                    format!("{name} + triangular({}, {}, {})", n(lo), n(mode), n(hi))
+                }
+                crate::scenario::EffectKind::Normal { mean, sd } => format!("{name} + normal({}, {})", n(mean), n(sd)),
+            }
+        })
+        .collect();
+    parts.join(", ")
+}
+
+/// A number with up to 3 decimals, trailing zeros trimmed; in scientific notation where
+/// that would show no digit or more than 12 (`1e308`, `5e-324`).
+pub fn number(x: f64) -> String {
+    if x != 0.0 && !(0.001..1e12).contains(&x.abs()) {
+        return format!("{x:e}");
+    }
+    crate::format::fixed(x, 3).trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The lines every command prints first: the title, the notice, the sources, and which
+/// file ran (a path, or `bundled:NAME`).
+pub fn notice(sc: &crate::scenario::Scenario) -> String {
+    let mut text = format!("{}\nNOTICE: {}\n", sc.title, sc.notice);
+    for source in &sc.sources {
+        text.push_str(&format!("Source: {source}\n"));
+    }
+    text.push_str(&format!("Scenario file: {}\n", sc.file));
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,6 @@
 use crate::engine::exact::{Budget, analyse};
 use crate::engine::simulate::{SimConfig, SimError, simulate};
 use crate::scenario::Scenario;
-use rayon::prelude::*;
 
 /// How the shares were obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,13 +76,7 @@ pub fn sensitivity(
             Ok((low, high))
         };
         let results: Vec<_> = match method {
-            Method::Exact => {
-                let pool = rayon::ThreadPoolBuilder::new()
-                    .num_threads(cfg.threads.max(1))
-                    .build()
-                    .map_err(|e| SimError::Threads(e.to_string()))?;
-                pool.install(|| branches.par_iter().map(|&b| scaled(b)).collect())
-            }
+            Method::Exact => crate::executor::map(cfg.threads, branches.len(), |i| scaled(branches[i])),
             Method::Simulated => branches.iter().map(|&b| scaled(b)).collect(),
         };
         let mut rows = Vec::new();
