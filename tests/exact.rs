@@ -4,7 +4,7 @@
 mod common;
 
 use proptest::prelude::*;
-use whatif::engine::exact::{Budget, analyse, path_probability};
+use whatif::engine::exact::{Budget, ExactError, analyse, path_probability};
 use whatif::scenario::{Scenario, load_str};
 
 fn exact_of(name: &str) -> (Scenario, whatif::engine::exact::Exact) {
@@ -90,7 +90,9 @@ fn dice_loop_mean_by_linearity_and_step_limit_mass() {
 fn random_draws_read_by_a_condition_make_exact_impossible() {
     let sc = common::load("exact/impossible.yaml");
     let why = analyse(&sc, Budget::default()).unwrap_err();
-    assert!(why.contains("reads indicator `luck`, which receives a random draw"), "{why}");
+    assert_eq!(why, ExactError::RandomRead { indicator: "luck".into() });
+    assert!(!why.gave_up());
+    assert!(why.to_string().contains("reads indicator `luck`, which receives a random draw"), "{why}");
     assert_eq!(path_probability(&sc, &[0, 1]), None);
 }
 
@@ -98,7 +100,9 @@ fn random_draws_read_by_a_condition_make_exact_impossible() {
 fn the_budget_gives_up_cleanly() {
     let (sc, _) = exact_of("craps.yaml");
     let why = analyse(&sc, Budget { max_states: 10, ..Budget::default() }).unwrap_err();
-    assert!(why.starts_with("gave up: the budget of 10 walk states"), "{why}");
+    assert_eq!(why, ExactError::GaveUpStates { max_states: 10 });
+    assert!(why.gave_up());
+    assert!(why.to_string().starts_with("gave up: the budget of 10 walk states"), "{why}");
 }
 
 #[test]
@@ -159,7 +163,7 @@ proptest! {
         let ex = match analyse(&sc, Budget::default()) {
             Ok(ex) => ex,
             // A generated node can be reached with every weight 0; the walk refuses that too.
-            Err(e) => { prop_assert!(e.contains("every branch weight is 0"), "{}", e); return Ok(()); }
+            Err(e) => { prop_assert!(matches!(e, ExactError::NoWeight { .. }), "{}", e); return Ok(()); }
         };
         let sum: f64 = ex.outcome.iter().sum::<f64>() + ex.residual;
         prop_assert!((sum - 1.0).abs() < 1e-12, "sum {}", sum);

@@ -51,6 +51,56 @@ impl Default for Budget {
     }
 }
 
+/// Why there are no exact figures.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExactError {
+    /// The budget of state expansions ran out (the scenario has too many distinct
+    /// histories that conditions can tell apart).
+    GaveUpStates { max_states: u64 },
+    /// The time limit (a safety net) was reached.
+    GaveUpTime { seconds: u64 },
+    /// A condition reads an indicator that receives random draws, so branch
+    /// probabilities depend on continuous values: no enumeration can be exact.
+    RandomRead { indicator: String },
+    /// A node can be reached in a state where every branch weight is 0.
+    NoWeight { node: String },
+    /// The stop flag was set.
+    Interrupted,
+}
+
+impl ExactError {
+    /// Whether the analysis gave up (a budget), rather than being impossible.
+    pub fn gave_up(&self) -> bool {
+        matches!(self, ExactError::GaveUpStates { .. } | ExactError::GaveUpTime { .. })
+    }
+}
+
+impl std::fmt::Display for ExactError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExactError::GaveUpStates { max_states } => write!(
+                f,
+                "gave up: the budget of {max_states} walk states was used up (the scenario has too many distinct \
+                 histories that conditions can tell apart)"
+            ),
+            ExactError::GaveUpTime { seconds } => write!(f, "gave up: the time limit of {seconds} s was reached"),
+            ExactError::RandomRead { indicator } => write!(
+                f,
+                "a condition reads indicator `{indicator}`, which receives a random draw, so branch probabilities \
+                 depend on continuous values"
+            ),
+            ExactError::NoWeight { node } => write!(
+                f,
+                "node `{node}` can be reached in a state where every branch weight is 0 (the simulation stops with \
+                 an error there)"
+            ),
+            ExactError::Interrupted => write!(f, "interrupted"),
+        }
+    }
+}
+
+impl std::error::Error for ExactError {}
+
 /// Exact figures for a scenario.
 #[derive(Debug, Clone)]
 pub struct Exact {
@@ -120,7 +170,7 @@ fn reads_random(sc: &Scenario) -> bool {
     sc.read_indicators().iter().zip(&sc.indicators).any(|(&read, ind)| read && ind.random)
 }
 
-fn plan(sc: &Scenario) -> Result<Plan, String> {
+fn plan(sc: &Scenario) -> Result<Plan, ExactError> {
     let mut took_bit = vec![None; sc.branches.len()];
     let mut caps: Vec<Option<u32>> = vec![None; sc.nodes.len()];
     let read_ind = sc.read_indicators();
@@ -149,11 +199,7 @@ fn plan(sc: &Scenario) -> Result<Plan, String> {
     }
     for (i, ind) in sc.indicators.iter().enumerate() {
         if read_ind[i] && ind.random {
-            return Err(format!(
-                "a condition reads indicator `{}`, which receives a random draw, so branch probabilities \
-                 depend on continuous values",
-                ind.name
-            ));
+            return Err(ExactError::RandomRead { indicator: ind.name.clone() });
         }
     }
     let has_effects = |i: usize| sc.branches.iter().any(|b| b.effects.iter().any(|e| e.indicator as usize == i));
@@ -361,27 +407,23 @@ impl Walk<'_> {
         }
     }
 
-    fn check_budget(&mut self, n: usize) -> Result<(), String> {
+    fn check_budget(&mut self, n: usize) -> Result<(), ExactError> {
         self.states += n as u64;
         if self.states > self.budget.max_states {
-            return Err(format!(
-                "gave up: the budget of {} walk states was used up (the scenario has too many distinct histories \
-                 that conditions can tell apart)",
-                self.budget.max_states
-            ));
+            return Err(ExactError::GaveUpStates { max_states: self.budget.max_states });
         }
         if crate::interrupt::interrupted() {
-            return Err("interrupted".into());
+            return Err(ExactError::Interrupted);
         }
         if self.started.elapsed() > self.budget.max_time {
-            return Err(format!("gave up: the time limit of {} s was reached", self.budget.max_time.as_secs()));
+            return Err(ExactError::GaveUpTime { seconds: self.budget.max_time.as_secs() });
         }
         Ok(())
     }
 
     /// The enumeration: outcome probabilities, expected branch counts, indicator means,
     /// and the state graph for `share_of_runs`.
-    fn pass(&mut self) -> Result<Pass, String> {
+    fn pass(&mut self) -> Result<Pass, ExactError> {
         let sc = self.sc;
         let p = self.plan;
         let n_ind = sc.indicators.len();
@@ -447,11 +489,7 @@ impl Walk<'_> {
                 }
                 let total: f64 = weights.iter().fold(0.0, |a, b| a + b);
                 if total.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
-                    return Err(format!(
-                        "node `{}` can be reached in a state where every branch weight is 0 (the simulation stops \
-                         with an error there)",
-                        node.id
-                    ));
+                    return Err(ExactError::NoWeight { node: node.id.clone() });
                 }
                 for (j, b) in branches.iter().enumerate() {
                     if weights[j] <= 0.0 {
@@ -578,7 +616,7 @@ fn share_of_runs(sc: &Scenario, plan: &Plan, pass: &Pass) -> Vec<f64> {
 }
 
 /// Computes the exact figures, or says why they cannot be computed.
-pub fn analyse(sc: &Scenario, budget: Budget) -> Result<Exact, String> {
+pub fn analyse(sc: &Scenario, budget: Budget) -> Result<Exact, ExactError> {
     let started = Instant::now();
     let plan = plan(sc)?;
     let mut walk = Walk {
@@ -655,8 +693,8 @@ pub fn path_probability(sc: &Scenario, path: &[u32]) -> Option<f64> {
 #[derive(Debug, Clone)]
 pub enum ExactStatus {
     Done(Exact),
-    /// Not possible, or given up; the reason says which.
-    Unavailable(String),
+    /// Not possible, or given up; the error says which.
+    Unavailable(ExactError),
     /// Not asked for (`--no-exact`).
     Skipped,
 }
@@ -686,7 +724,7 @@ impl ExactStatus {
                 e.states, e.residual
             ),
             ExactStatus::Done(e) => format!("complete ({} walk states)", e.states),
-            ExactStatus::Unavailable(why) if why.starts_with("gave up") => why.clone(),
+            ExactStatus::Unavailable(why) if why.gave_up() => why.to_string(),
             ExactStatus::Unavailable(why) => format!("not possible: {why}"),
             ExactStatus::Skipped => "not computed (--no-exact)".into(),
         }
