@@ -143,16 +143,17 @@ fn convergence_half_widths_shrink_like_one_over_root_n() {
     let sc = common::load("conditional_tree.yaml");
     let points = converge(&sc, &cfg(200_000, 9)).unwrap();
     let p = 9.0 / 16.0;
-    for (k, counts) in points.iter().filter(|(k, _)| *k >= 1000) {
-        let (lo, hi) = whatif::stats::wilson(counts[0], *k);
-        let scaled = (hi - lo) / 2.0 * (*k as f64).sqrt();
+    for point in points.iter().filter(|p| p.runs >= 1000) {
+        let k = point.runs;
+        let (lo, hi) = whatif::stats::wilson(point.outcome_runs[0], k);
+        let scaled = (hi - lo) / 2.0 * (k as f64).sqrt();
         let theory = 1.96 * (p * (1.0f64 - p)).sqrt();
         assert!((scaled / theory - 1.0).abs() < 0.05, "half-width x sqrt(n) at {k}: {scaled} vs {theory}");
     }
     // The running tallies are those of the full run at each checkpoint.
     let direct = common::sim(&sc, 20_000, 9, 1);
-    let at = points.iter().find(|(k, _)| *k == 20_000).unwrap();
-    assert_eq!(at.1, direct.tally.outcome_runs);
+    let at = points.iter().find(|p| p.runs == 20_000).unwrap();
+    assert_eq!(at.outcome_runs, direct.tally.outcome_runs);
 }
 
 #[test]
@@ -194,6 +195,20 @@ fn replay_tells_the_same_run_as_runs_csv() {
             let v: f64 = csv_value.parse().unwrap();
             let shown = whatif::output::tree::number(v);
             assert!(finals.contains(&format!("{name} {shown}")), "{finals} vs {name} {csv_value}");
+        }
+    }
+}
+
+#[test]
+fn the_main_pass_records_the_same_checkpoints_as_converge() {
+    // `run --report` draws its convergence chart from the run's own pass.
+    for name in ["dice_loop.yaml", "conditional_tree.yaml"] {
+        let sc = common::load(name);
+        for runs in [7, 4096, 25_000] {
+            let result =
+                whatif::engine::simulate::simulate(&sc, &SimConfig { max_paths: 10, ..cfg(runs, 5) }, None).unwrap();
+            assert_eq!(result.convergence, converge(&sc, &cfg(runs, 5)).unwrap(), "{name}, {runs} runs");
+            assert_eq!(result.convergence.last().unwrap().outcome_runs, result.tally.outcome_runs);
         }
     }
 }

@@ -4,6 +4,7 @@ use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, say
 use crate::analysis::converge::{converge as run_converge, runs_for_half_width};
 use crate::cli::ConvergeArgs;
 use crate::engine::exact::Budget;
+use crate::engine::simulate::Checkpoint;
 use crate::format::{exact_or_empty, percent, share};
 use crate::output::provenance::Analysis;
 use crate::output::terminal::{count, notice};
@@ -26,10 +27,10 @@ pub fn converge(args: &ConvergeArgs) -> Result<(), AppError> {
     let points = run_converge(&sc, &cfg).map_err(AppError::Run)?;
     let exact = ExactStatus::compute(&sc, Budget::default());
     let e = exact.get();
-    let last = &points.last().expect("at least one checkpoint").1;
+    let last = &points.last().expect("at least one checkpoint").outcome_runs;
     let outcomes: Vec<usize> = (0..sc.outcomes.len()).filter(|&o| listed(&sc, o, last[o], e)).collect();
     let mut rows = Vec::new();
-    for (k, counts) in &points {
+    for Checkpoint { runs: k, outcome_runs: counts } in &points {
         for &o in &outcomes {
             let (lo, hi) = wilson(counts[o], *k);
             let s = counts[o] as f64 / *k as f64;
@@ -75,15 +76,15 @@ pub fn converge(args: &ConvergeArgs) -> Result<(), AppError> {
     let width = outcomes.iter().map(|&o| sc.outcomes[o].chars().count()).max().unwrap_or(7).clamp(7, 30);
     for &o in &outcomes {
         let _ = write!(text, "{:<width$}", sc.outcomes[o].chars().take(width).collect::<String>());
-        for (k, counts) in points.iter().filter(|(k, _)| shown(*k, cfg.runs)) {
+        for Checkpoint { runs: k, outcome_runs: counts } in points.iter().filter(|p| shown(p.runs, cfg.runs)) {
             let (lo, hi) = wilson(counts[o], *k);
             let _ = write!(text, "  {:>7} ±{:<6}", percent(counts[o] as f64 / *k as f64), percent((hi - lo) / 2.0));
         }
         text.push('\n');
     }
     let _ = write!(text, "{:<width$}", "runs");
-    for (k, _) in points.iter().filter(|(k, _)| shown(*k, cfg.runs)) {
-        let _ = write!(text, "  {:>15}", count(*k));
+    for k in points.iter().map(|p| p.runs).filter(|&k| shown(k, cfg.runs)) {
+        let _ = write!(text, "  {:>15}", count(k));
     }
     let _ = writeln!(
         text,

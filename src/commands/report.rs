@@ -1,7 +1,6 @@
 //! `whatif report`: the HTML page of a run (also `run --report`).
 
 use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, say, shown_file, sim_config};
-use crate::analysis::converge::converge;
 use crate::cli::ReportArgs;
 use crate::engine::exact::Budget;
 use crate::engine::simulate::{SimConfig, simulate};
@@ -9,13 +8,12 @@ use crate::output::provenance::Analysis;
 use crate::output::tree::{self, TreeInput};
 use crate::output::{ExactStatus, RunReport, SeedSource, report, write_files};
 
-/// The page for a finished run: it adds a convergence pass and the text tree.
-pub fn html(r: &RunReport) -> Result<String, AppError> {
-    let cfg = SimConfig { max_paths: 0, ..r.config };
-    let points = converge(r.scenario, &cfg).map_err(AppError::Run)?;
+/// The page for a finished run, with the text tree (the convergence chart comes from
+/// the run's own pass).
+pub fn html(r: &RunReport) -> String {
     let input = TreeInput { scenario: r.scenario, exact: r.exact.get(), exact_note: r.exact.note(), depth: usize::MAX };
     let tree_text = tree::format("text").expect("the text format exists").render(&input);
-    Ok(report::run_page(r, &points, &tree_text))
+    report::run_page(r, &tree_text)
 }
 
 pub fn report(args: &ReportArgs) -> Result<(), AppError> {
@@ -26,7 +24,7 @@ pub fn report(args: &ReportArgs) -> Result<(), AppError> {
     let exact = ExactStatus::compute(&sc, Budget::default());
     let mut r = RunReport::new(&sc, cfg, source, &result, &exact);
     r.by_share = args.sort == crate::cli::SortArg::Share;
-    let page = html(&r)?;
+    let page = html(&r);
     check_interrupt()?;
     let sort = if r.by_share { " --sort share" } else { "" };
     let manifest = Analysis {

@@ -40,8 +40,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let mut report = RunReport::new(&sc, config, seed_source, &result, &exact);
     report.exact_states = args.exact_states;
     report.by_share = args.sort == crate::cli::SortArg::Share;
-    let extra =
-        if args.report { vec![("report.html", super::report::html(&report)?.into_bytes())] } else { Vec::new() };
+    let extra = if args.report { vec![("report.html", super::report::html(&report).into_bytes())] } else { Vec::new() };
     check_interrupt()?;
     output::write_run(&report, files, &extra)?;
 

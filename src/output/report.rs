@@ -5,6 +5,7 @@
 //! an outline. The notice and the seed come first.
 
 use super::RunReport;
+use crate::engine::simulate::Checkpoint;
 use crate::engine::sketch::Sketch;
 use crate::format::percent;
 use crate::scenario::Scenario;
@@ -115,7 +116,7 @@ pub fn interval_chart(title: &str, rows: &[IntervalRow], as_bars: bool) -> Strin
 /// Running shares against the run count (log scale), with exact values as flat lines.
 pub fn convergence_chart(
     labels: &[String],
-    points: &[(u64, Vec<u64>)],
+    points: &[Checkpoint],
     outcomes: &[usize],
     exact: Option<&[f64]>,
 ) -> String {
@@ -123,11 +124,11 @@ pub fn convergence_chart(
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, 380)).into_drawing_area();
         let _ = root.fill(&WHITE);
-        let last = points.last().map_or(10, |p| p.0).max(11) as f64;
+        let last = points.last().map_or(10, |p| p.runs).max(11) as f64;
         let share = |k: u64, c: u64| c as f64 / k as f64;
         let top = points
             .iter()
-            .flat_map(|(k, c)| outcomes.iter().map(move |&o| share(*k, c[o])))
+            .flat_map(|p| outcomes.iter().map(move |&o| share(p.runs, p.outcome_runs[o])))
             .fold(0.0f64, f64::max)
             .max(exact.map_or(0.0, |e| outcomes.iter().map(|&o| e[o]).fold(0.0, f64::max)))
             .min(1.0);
@@ -151,7 +152,7 @@ pub fn convergence_chart(
             .draw();
         for (j, &o) in outcomes.iter().enumerate() {
             let colour = Palette99::pick(j).to_rgba();
-            let series = points.iter().map(|(k, c)| (*k as f64, share(*k, c[o])));
+            let series = points.iter().map(|p| (p.runs as f64, share(p.runs, p.outcome_runs[o])));
             if let Ok(s) = chart.draw_series(LineSeries::new(series, colour.stroke_width(2))) {
                 s.label(labels[o].chars().take(40).collect::<String>())
                     .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], colour.stroke_width(2)));
@@ -284,7 +285,8 @@ pub fn page_end() -> &'static str {
 }
 
 /// The report of one run.
-pub fn run_page(r: &RunReport, points: &[(u64, Vec<u64>)], tree_text: &str) -> String {
+pub fn run_page(r: &RunReport, tree_text: &str) -> String {
+    let points = &r.result.convergence;
     let sc = r.scenario;
     let t = &r.result.tally;
     let exact = r.exact.get();

@@ -1,7 +1,7 @@
 //! `whatif converge`: the running shares at growing run counts, read in one pass.
 
 use crate::engine::rng::RunKeys;
-use crate::engine::simulate::{SimConfig, SimError, chunk_range, in_batches, no_weight};
+use crate::engine::simulate::{Checkpoint, SimConfig, SimError, chunk_range, in_batches, no_weight};
 use crate::engine::walk::{Quiet, Walker};
 use crate::scenario::Scenario;
 
@@ -24,10 +24,10 @@ pub fn checkpoints(runs: u64) -> Vec<u64> {
 }
 
 /// A chunk's outcome counts at the checkpoints inside it, and its totals.
-type ChunkCounts = (Vec<(u64, Vec<u64>)>, Vec<u64>);
+type ChunkCounts = (Vec<Checkpoint>, Vec<u64>);
 
 /// Outcome counts of the first `k` runs for every checkpoint `k`.
-pub fn converge(sc: &Scenario, cfg: &SimConfig) -> Result<Vec<(u64, Vec<u64>)>, SimError> {
+pub fn converge(sc: &Scenario, cfg: &SimConfig) -> Result<Vec<Checkpoint>, SimError> {
     let points = checkpoints(cfg.runs);
     let n = sc.outcomes.len();
     // Each chunk reports its counts at the checkpoints inside it, and its totals.
@@ -42,7 +42,7 @@ pub fn converge(sc: &Scenario, cfg: &SimConfig) -> Result<Vec<(u64, Vec<u64>)>, 
             let end = walker.walk(keys.next_key(), &mut Quiet).map_err(|e| no_weight(sc, cfg.seed, run, e))?;
             counts[end.outcome as usize] += 1;
             if next_point.peek() == Some(&(run + 1)) {
-                inside.push((run + 1, counts.clone()));
+                inside.push(Checkpoint { runs: run + 1, outcome_runs: counts.clone() });
                 next_point.next();
             }
         }
@@ -52,8 +52,9 @@ pub fn converge(sc: &Scenario, cfg: &SimConfig) -> Result<Vec<(u64, Vec<u64>)>, 
     let mut out = Vec::new();
     in_batches(cfg, chunk, |part: Result<ChunkCounts, SimError>| -> Result<(), SimError> {
         let (inside, totals) = part?;
-        for (k, prefix) in inside {
-            out.push((k, running.iter().zip(&prefix).map(|(a, b)| a + b).collect()));
+        for mut point in inside {
+            point.outcome_runs.iter_mut().zip(&running).for_each(|(a, b)| *a += b);
+            out.push(point);
         }
         for (a, b) in running.iter_mut().zip(&totals) {
             *a += b;

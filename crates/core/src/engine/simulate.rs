@@ -47,6 +47,9 @@ pub struct SimResult {
     pub other_paths_runs: u64,
     /// Whether the path tally overflowed and a second pass counted the candidates.
     pub paths_second_pass: bool,
+    /// Outcome counts at the checkpoints 10, 20, 50, 100, ... runs and at the end, from
+    /// this same pass (what `converge` reports, without a second simulation).
+    pub convergence: Vec<Checkpoint>,
 }
 
 /// Why a simulation stopped.
@@ -94,6 +97,15 @@ pub fn record_path(sc: &Scenario, seed: u64, run: u64) -> Vec<u32> {
 struct ChunkOut {
     tally: Tally,
     rows: Vec<u8>,
+    /// Outcome counts of this chunk's runs so far, at the checkpoints inside it.
+    checkpoints: Vec<Checkpoint>,
+}
+
+/// Outcome counts of the first `runs` runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checkpoint {
+    pub runs: u64,
+    pub outcome_runs: Vec<u64>,
 }
 
 pub(crate) fn chunk_range(cfg: &SimConfig, chunk: u64) -> (u64, u64) {
@@ -101,7 +113,13 @@ pub(crate) fn chunk_range(cfg: &SimConfig, chunk: u64) -> (u64, u64) {
     (lo, (lo + CHUNK_RUNS).min(cfg.runs))
 }
 
-fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Result<ChunkOut, (u64, Stop)> {
+fn run_chunk(
+    sc: &Scenario,
+    cfg: &SimConfig,
+    chunk: u64,
+    want_rows: bool,
+    points: &[u64],
+) -> Result<ChunkOut, (u64, Stop)> {
     let (lo, hi) = chunk_range(cfg, chunk);
     let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
     if cfg.max_paths > 0 {
@@ -112,6 +130,8 @@ fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Res
     let mut walker = Walker::new(sc);
     let mut rows = format::csv_writer();
     let mut rec = Recorder::default();
+    let mut checkpoints = Vec::new();
+    let mut next_point = points.iter().copied().filter(|&p| p > lo && p <= hi).peekable();
     for run in lo..hi {
         if crate::interrupt::interrupted() {
             return Err((run, Stop::Interrupted));
@@ -125,6 +145,10 @@ fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Res
         }
         .map_err(|e| (run, e))?;
         tally.end_run(run, &end, cfg.max_paths > 0);
+        if next_point.peek() == Some(&(run + 1)) {
+            checkpoints.push(Checkpoint { runs: run + 1, outcome_runs: tally.outcome_runs.clone() });
+            next_point.next();
+        }
         for (col, v) in values.iter_mut().zip(&walker.values) {
             col.push(*v);
         }
@@ -138,7 +162,7 @@ fn run_chunk(sc: &Scenario, cfg: &SimConfig, chunk: u64, want_rows: bool) -> Res
         *stats = col.finish();
     }
     let rows = rows.into_inner().map_err(|e| e.into_error()).expect("writing to memory cannot fail");
-    Ok(ChunkOut { tally, rows })
+    Ok(ChunkOut { tally, rows, checkpoints })
 }
 
 /// Runs the simulation. With `rows`, writes one CSV row per run (no header) in run order.
@@ -153,11 +177,17 @@ pub fn simulate(
         total.paths = PathTally::with_capacity(path_room(cap));
     }
     let want_rows = rows.is_some();
+    let points = crate::analysis::converge::checkpoints(cfg.runs);
+    let mut convergence = Vec::with_capacity(points.len());
     in_batches(
         cfg,
-        |c| run_chunk(sc, cfg, c, want_rows),
+        |c| run_chunk(sc, cfg, c, want_rows, &points),
         |out| -> Result<(), SimError> {
             let out = out.map_err(|(run, e)| no_weight(sc, cfg.seed, run, e))?;
+            for mut point in out.checkpoints {
+                point.outcome_runs.iter_mut().zip(&total.outcome_runs).for_each(|(a, b)| *a += b);
+                convergence.push(point);
+            }
             total.merge(out.tally, cap);
             if let Some(w) = rows.as_mut() {
                 w.write_all(&out.rows).map_err(SimError::Write)?;
@@ -182,7 +212,13 @@ pub fn simulate(
     // The summary has served its purpose; give its memory back before the caller goes on
     // (to the exact analysis, say), so the two never add up.
     total.paths = PathTally::default();
-    Ok(SimResult { other_paths_runs: total.runs - listed, tally: total, paths, paths_second_pass: second_pass })
+    Ok(SimResult {
+        other_paths_runs: total.runs - listed,
+        tally: total,
+        paths,
+        paths_second_pass: second_pass,
+        convergence,
+    })
 }
 
 /// Runs `work` on every chunk of runs with the current executor (see
