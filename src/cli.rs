@@ -152,6 +152,19 @@ pub struct RunArgs {
     /// Order of the outcomes in tables: as written in the file, or by share of runs
     #[arg(long, value_enum, default_value_t = SortArg::File)]
     pub sort: SortArg,
+    /// What to print on stdout: the table, or the results as JSON (the files are written either way)
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+}
+
+/// What a command prints on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum FormatArg {
+    /// Tables for people
+    #[default]
+    Text,
+    /// One JSON document for programs (shape in the README)
+    Json,
 }
 
 /// How outcome tables are ordered.
@@ -279,4 +292,7 @@ pub struct CheckArgs {
     /// Scenario files (or bundled scenario names)
     #[arg(required = true)]
     pub scenarios: Vec<String>,
+    /// What to print: a summary for people, or a JSON array with one entry per valid file
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
 }

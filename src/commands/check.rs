@@ -1,10 +1,11 @@
 //! `whatif check`: validate files and summarise each on one screen.
 
 use super::{AppError, load, print};
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, FormatArg};
 use crate::engine::exact::Budget;
 use crate::format::percent;
 use crate::output::ExactStatus;
+use crate::output::json::{CheckJson, to_text};
 use crate::output::terminal::notice;
 use crate::scenario::Scenario;
 use std::fmt::Write;
@@ -62,11 +63,19 @@ const CHECK_STATES: u64 = 200_000;
 
 pub fn check(args: &CheckArgs) -> Result<(), AppError> {
     let mut errors = Vec::new();
+    let mut documents = Vec::new();
     for (i, name) in args.scenarios.iter().enumerate() {
         match load(name) {
+            Ok(sc) if args.format == FormatArg::Json => {
+                let exact = ExactStatus::compute(&sc, Budget { max_states: CHECK_STATES, ..Budget::default() });
+                documents.push(CheckJson::of(&sc, &exact));
+            }
             Ok(sc) => print(&format!("{}{}", if i > 0 { "\n" } else { "" }, summary(&sc))),
             Err(e) => errors.push(e),
         }
+    }
+    if args.format == FormatArg::Json {
+        print(&to_text(&documents));
     }
     if errors.is_empty() { Ok(()) } else { Err(AppError::Scenario(errors)) }
 }

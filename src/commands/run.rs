@@ -44,7 +44,9 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     check_interrupt()?;
     output::write_run(&report, files, &extra)?;
 
-    if !args.sim.quiet {
+    if args.format == crate::cli::FormatArg::Json {
+        print(&output::json::to_text(&output::json::RunJson::of(&report)));
+    } else if !args.sim.quiet {
         let mut text = output::terminal::summary(&report, output::terminal::colour_stdout());
         let step_limited = result.tally.outcome_runs[sc.step_limit_outcome() as usize];
         if step_limited > 0 {

@@ -8,6 +8,7 @@
 pub mod atomic;
 mod branches;
 mod indicators;
+pub mod json;
 mod manifest;
 mod outcomes;
 mod paths;
