@@ -126,6 +126,9 @@ pub struct SimArgs {
     /// Print nothing on success
     #[arg(long, short)]
     pub quiet: bool,
+    /// What to print on stdout: tables, or the results as JSON (the files are written either way)
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -152,9 +155,6 @@ pub struct RunArgs {
     /// Order of the outcomes in tables: as written in the file, or by share of runs
     #[arg(long, value_enum, default_value_t = SortArg::File)]
     pub sort: SortArg,
-    /// What to print on stdout: the table, or the results as JSON (the files are written either way)
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
 }
 
 /// What a command prints on stdout.

@@ -1,10 +1,11 @@
 //! `whatif compare`: a baseline and variants with the same seed and runs, side by side.
 
-use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, say, shown_file, sim_config};
+use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, present, shown_file, sim_config};
 use crate::analysis::compare::{Paired, paired, structure};
 use crate::cli::CompareArgs;
 use crate::engine::exact::Budget;
 use crate::format::{exact_or_empty, percent, share, value};
+use crate::output::json::{CompareJson, DifferenceJson, ScenarioJson};
 use crate::output::provenance::Analysis;
 use crate::output::report::{IntervalRow, compare_page};
 use crate::output::terminal::{count, notice};
@@ -32,6 +33,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
     let mut ind_diff = Vec::new();
     let mut changes = Vec::new();
     let mut sections = Vec::new();
+    let (mut json_outcomes, mut json_indicators, mut json_changes) = (Vec::new(), Vec::new(), Vec::new());
     let n = cfg.runs;
     let mut text = notice(base);
     let _ = writeln!(
@@ -89,6 +91,16 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
                 continue;
             }
             chart_rows.push(IntervalRow { label: label.clone(), value: d, lo, hi, exact: ed });
+            json_outcomes.push(DifferenceJson {
+                variant: var.stem.clone(),
+                name: label.clone(),
+                baseline: p.base[o] as f64 / n as f64,
+                variant_value: p.variant[o] as f64 / n as f64,
+                difference: d,
+                ci95_low: lo,
+                ci95_high: hi,
+                exact_difference: ed,
+            });
             differences.push(vec![
                 var.stem.clone(),
                 label.clone(),
@@ -116,6 +128,16 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
                 .and_then(|e| e.indicator_mean[*bi])
                 .zip(exact[k].get().and_then(|e| e.indicator_mean[*vi]))
                 .map(|(a, b)| b - a);
+            json_indicators.push(DifferenceJson {
+                variant: var.stem.clone(),
+                name: name.clone(),
+                baseline: p.sums[j][0] / n as f64,
+                variant_value: p.sums[j][1] / n as f64,
+                difference: d,
+                ci95_low: lo,
+                ci95_high: hi,
+                exact_difference: em,
+            });
             ind_diff.push(vec![
                 var.stem.clone(),
                 name.clone(),
@@ -128,6 +150,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
             ]);
         }
         let change_lines: Vec<String> = diff.iter().map(|c| c.describe()).collect();
+        json_changes.extend(change_lines.iter().map(|c| format!("{}: {c}", var.stem)));
         sections.push((format!("{} vs {}", var.stem, base.stem), change_lines, chart_rows));
         for c in diff {
             changes.push(vec![
@@ -215,7 +238,15 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
     files.push(manifest_file(&manifest));
     write_files(out, &files)?;
     let _ = writeln!(text, "\nfiles: {}/", dir.display());
-    say(&args.sim, &text);
+    present(&args.sim, &text, || CompareJson {
+        baseline: ScenarioJson::of(base),
+        variants: scenarios[1..].iter().map(ScenarioJson::of).collect(),
+        seed: cfg.seed,
+        runs: cfg.runs,
+        outcome_differences: json_outcomes,
+        indicator_differences: json_indicators,
+        changes: json_changes,
+    });
     Ok(())
 }
 

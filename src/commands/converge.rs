@@ -1,11 +1,12 @@
 //! `whatif converge`: how the shares settle as runs accumulate.
 
-use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, say, shown_file, sim_config};
+use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, present, shown_file, sim_config};
 use crate::analysis::converge::{converge as run_converge, runs_for_half_width};
 use crate::cli::ConvergeArgs;
 use crate::engine::exact::Budget;
 use crate::engine::simulate::Checkpoint;
 use crate::format::{exact_or_empty, percent, share};
+use crate::output::json::ConvergeJson;
 use crate::output::provenance::Analysis;
 use crate::output::terminal::{count, notice};
 use crate::output::{ExactStatus, csv_bytes, listed, write_files};
@@ -113,6 +114,6 @@ pub fn converge(args: &ConvergeArgs) -> Result<(), AppError> {
         let _ = writeln!(text, "Exact analysis: {}", exact.note());
     }
     let _ = writeln!(text, "\nfiles: {}/convergence.csv", dir.display());
-    say(&args.sim, &text);
+    present(&args.sim, &text, || ConvergeJson::of(&sc, cfg.seed, &points, &outcomes, e));
     Ok(())
 }

@@ -197,6 +197,16 @@ pub fn check_interrupt() -> Result<(), AppError> {
     if crate::interrupt::interrupted() { Err(AppError::Interrupted) } else { Ok(()) }
 }
 
+/// Prints `text`, or with `--format json` the document `json` makes (even with
+/// `--quiet`: a program that asks for JSON wants it).
+pub fn present<T: serde::Serialize>(args: &SimArgs, text: &str, json: impl FnOnce() -> T) {
+    if args.format == crate::cli::FormatArg::Json {
+        print(&crate::output::json::to_text(&json()));
+    } else {
+        say(args, text);
+    }
+}
+
 /// Prints unless `--quiet`.
 pub fn say(args: &SimArgs, text: &str) {
     if !args.quiet {

@@ -44,7 +44,7 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     check_interrupt()?;
     output::write_run(&report, files, &extra)?;
 
-    if args.format == crate::cli::FormatArg::Json {
+    if args.sim.format == crate::cli::FormatArg::Json {
         print(&output::json::to_text(&output::json::RunJson::of(&report)));
     } else if !args.sim.quiet {
         let mut text = output::terminal::summary(&report, output::terminal::colour_stdout());

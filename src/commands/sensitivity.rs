@@ -1,10 +1,11 @@
 //! `whatif sensitivity`: the tornado table.
 
-use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, say, shown_file, sim_config};
+use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, present, shown_file, sim_config};
 use crate::analysis::sensitivity::{Method, sensitivity as run_sensitivity};
 use crate::cli::SensitivityArgs;
 use crate::engine::exact::Budget;
 use crate::format::{percent, share};
+use crate::output::json::SensitivityJson;
 use crate::output::provenance::Analysis;
 use crate::output::terminal::notice;
 use crate::output::{csv_bytes, write_files};
@@ -116,6 +117,6 @@ pub fn sensitivity(args: &SensitivityArgs) -> Result<(), AppError> {
         );
     }
     let _ = writeln!(text, "\n█ raises the outcome's share, ░ lowers it. All rows: {}/sensitivity.csv", dir.display());
-    say(&args.sim, &text);
+    present(&args.sim, &text, || SensitivityJson::of(&sc, factors, how, &cfg, &rows));
     Ok(())
 }

@@ -1,10 +1,11 @@
 //! `whatif sweep`: one weight (or start value) across a range, the outcome shares at each.
 
-use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, say, shown_file, sim_config};
+use super::{AppError, check_interrupt, load_one, manifest_file, prepare_out, present, shown_file, sim_config};
 use crate::analysis::sweep::{Target, sweep as run_sweep};
 use crate::cli::SweepArgs;
 use crate::engine::exact::Budget;
 use crate::format::{exact_or_empty, percent, share};
+use crate::output::json::SweepJson;
 use crate::output::provenance::Analysis;
 use crate::output::terminal::{count, notice};
 use crate::output::{csv_bytes, listed, write_files};
@@ -104,6 +105,6 @@ pub fn sweep(args: &SweepArgs) -> Result<(), AppError> {
         text.push('\n');
     }
     let _ = writeln!(text, "\nfiles: {}/sweep.csv", dir.display());
-    say(&args.sim, &text);
+    present(&args.sim, &text, || SweepJson::of(&sc, &varied, cfg.seed, &points, &outcomes));
     Ok(())
 }

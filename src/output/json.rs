@@ -227,3 +227,200 @@ impl CheckJson {
 pub fn to_text<T: Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("results always serialise") + "\n"
 }
+
+/// One value of a sweep: the outcome shares there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepPointJson {
+    pub value: f64,
+    pub outcomes: Vec<OutcomeJson>,
+}
+
+/// What `whatif sweep` writes: `sweep.csv` as one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepJson {
+    pub scenario: ScenarioJson,
+    /// `node.branch` (a base weight) or `indicator.NAME.start`.
+    pub varied: String,
+    pub seed: u64,
+    pub runs: u64,
+    pub points: Vec<SweepPointJson>,
+}
+
+impl SweepJson {
+    /// From the sweep's points and the outcomes it lists (file order).
+    pub fn of(
+        sc: &Scenario,
+        varied: &str,
+        seed: u64,
+        points: &[crate::analysis::sweep::Point],
+        outcomes: &[usize],
+    ) -> Self {
+        let points_json = points
+            .iter()
+            .map(|p| {
+                let t = &p.result.tally;
+                let outcomes = outcomes
+                    .iter()
+                    .map(|&o| {
+                        let (lo, hi) = wilson(t.outcome_runs[o], t.runs);
+                        OutcomeJson {
+                            outcome: sc.outcomes[o].clone(),
+                            runs: t.outcome_runs[o],
+                            share: t.outcome_runs[o] as f64 / t.runs as f64,
+                            ci95_low: lo,
+                            ci95_high: hi,
+                            exact_probability: p.exact.get().map(|e| e.outcome[o]),
+                        }
+                    })
+                    .collect();
+                SweepPointJson { value: p.value, outcomes }
+            })
+            .collect();
+        let runs = points.first().map_or(0, |p| p.result.tally.runs);
+        SweepJson { scenario: ScenarioJson::of(sc), varied: varied.to_string(), seed, runs, points: points_json }
+    }
+}
+
+/// One row of `sensitivity.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityRowJson {
+    pub node: String,
+    pub branch: String,
+    pub outcome: String,
+    pub share_low: f64,
+    pub share_base: f64,
+    pub share_high: f64,
+    pub swing: f64,
+}
+
+/// What `whatif sensitivity` writes, as one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityJson {
+    pub scenario: ScenarioJson,
+    /// The factors each weight is multiplied by: low, high.
+    pub factors: [f64; 2],
+    /// `exact` or `simulated`.
+    pub method: String,
+    pub seed: u64,
+    pub runs: u64,
+    pub rows: Vec<SensitivityRowJson>,
+}
+
+impl SensitivityJson {
+    pub fn of(
+        sc: &Scenario,
+        factors: (f64, f64),
+        method: &str,
+        cfg: &crate::engine::simulate::SimConfig,
+        rows: &[crate::analysis::sensitivity::Row],
+    ) -> Self {
+        let rows = rows
+            .iter()
+            .map(|r| {
+                let b = &sc.branches[r.branch];
+                SensitivityRowJson {
+                    node: sc.nodes[b.node as usize].id.clone(),
+                    branch: b.id.clone(),
+                    outcome: sc.outcomes[r.outcome].clone(),
+                    share_low: r.low,
+                    share_base: r.base,
+                    share_high: r.high,
+                    swing: r.swing(),
+                }
+            })
+            .collect();
+        SensitivityJson {
+            scenario: ScenarioJson::of(sc),
+            factors: [factors.0, factors.1],
+            method: method.to_string(),
+            seed: cfg.seed,
+            runs: cfg.runs,
+            rows,
+        }
+    }
+}
+
+/// An outcome's running share at one checkpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvergeShareJson {
+    pub outcome: String,
+    pub share: f64,
+    pub ci95_half_width: f64,
+    pub exact_probability: Option<f64>,
+}
+
+/// The shares after the first `runs` runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointJson {
+    pub runs: u64,
+    pub outcomes: Vec<ConvergeShareJson>,
+}
+
+/// What `whatif converge` writes, as one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvergeJson {
+    pub scenario: ScenarioJson,
+    pub seed: u64,
+    pub runs: u64,
+    pub checkpoints: Vec<CheckpointJson>,
+}
+
+impl ConvergeJson {
+    pub fn of(
+        sc: &Scenario,
+        seed: u64,
+        points: &[crate::engine::simulate::Checkpoint],
+        outcomes: &[usize],
+        exact: Option<&crate::engine::exact::Exact>,
+    ) -> Self {
+        let checkpoints = points
+            .iter()
+            .map(|p| CheckpointJson {
+                runs: p.runs,
+                outcomes: outcomes
+                    .iter()
+                    .map(|&o| {
+                        let (lo, hi) = wilson(p.outcome_runs[o], p.runs);
+                        ConvergeShareJson {
+                            outcome: sc.outcomes[o].clone(),
+                            share: p.outcome_runs[o] as f64 / p.runs as f64,
+                            ci95_half_width: (hi - lo) / 2.0,
+                            exact_probability: exact.map(|e| e.outcome[o]),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let runs = points.last().map_or(0, |p| p.runs);
+        ConvergeJson { scenario: ScenarioJson::of(sc), seed, runs, checkpoints }
+    }
+}
+
+/// A paired difference, variant minus baseline (a row of `differences.csv` or
+/// `indicator_differences.csv`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DifferenceJson {
+    pub variant: String,
+    /// The outcome label or the indicator name.
+    pub name: String,
+    pub baseline: f64,
+    pub variant_value: f64,
+    pub difference: f64,
+    pub ci95_low: f64,
+    pub ci95_high: f64,
+    pub exact_difference: Option<f64>,
+}
+
+/// What `whatif compare` writes, as one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompareJson {
+    pub baseline: ScenarioJson,
+    pub variants: Vec<ScenarioJson>,
+    pub seed: u64,
+    pub runs: u64,
+    /// Outcome shares, paired run by run (baseline and variants in the given order).
+    pub outcome_differences: Vec<DifferenceJson>,
+    pub indicator_differences: Vec<DifferenceJson>,
+    /// What differs between the files, one sentence each (as `structure.csv`).
+    pub changes: Vec<String>,
+}
