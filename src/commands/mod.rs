@@ -197,6 +197,16 @@ pub fn check_interrupt() -> Result<(), AppError> {
     if crate::interrupt::interrupted() { Err(AppError::Interrupted) } else { Ok(()) }
 }
 
+/// Shows an analysis: the notice and its table, or with `--format json` its document
+/// (even with `--quiet`: a program that asks for JSON wants it).
+pub fn show(args: &SimArgs, sc: &Scenario, view: &dyn crate::output::analyses::Presenter, dir: &Path) {
+    if args.format == crate::cli::FormatArg::Json {
+        print(&view.json());
+    } else {
+        say(args, &(crate::output::terminal::notice(sc) + &view.text(dir)));
+    }
+}
+
 /// Prints `text`, or with `--format json` the document `json` makes (even with
 /// `--quiet`: a program that asks for JSON wants it).
 pub fn present<T: serde::Serialize>(args: &SimArgs, text: &str, json: impl FnOnce() -> T) {

@@ -5,6 +5,7 @@
 //! [`write_run`] writes them all through an atomic [`atomic::FileSet`]; the terminal
 //! table is in [`terminal`].
 
+pub mod analyses;
 pub mod atomic;
 mod branches;
 mod indicators;
