@@ -2,6 +2,7 @@
 //! plain result the engine returned. A command is load, analyse, present; adding a way
 //! to show an analysis (a chart, a format) touches only its module here.
 
+pub mod compare;
 pub mod converge;
 pub mod sensitivity;
 pub mod sweep;
