@@ -2,7 +2,8 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::whatif;
+
 use std::fs;
 use std::path::Path;
 use whatif::analysis::compare::paired;
@@ -11,10 +12,6 @@ use whatif::analysis::sensitivity::{Method, sensitivity};
 use whatif::engine::exact::{Budget, analyse};
 use whatif::engine::simulate::SimConfig;
 use whatif::scenario::load_str;
-
-fn whatif() -> Command {
-    Command::cargo_bin("whatif").unwrap()
-}
 
 fn csv_rows(dir: &Path, name: &str) -> Vec<Vec<String>> {
     let text = fs::read_to_string(dir.join(name)).unwrap();

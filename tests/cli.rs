@@ -2,13 +2,10 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::whatif;
+
 use std::fs;
 use std::path::Path;
-
-fn whatif() -> Command {
-    Command::cargo_bin("whatif").unwrap()
-}
 
 fn read(dir: &Path, name: &str) -> String {
     fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))

@@ -3,7 +3,8 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::whatif;
+
 use predicates::prelude::PredicateBooleanExt;
 use predicates::str::contains;
 use std::fs;
@@ -12,10 +13,6 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 use whatif::engine::exact::{Budget, analyse};
 use whatif::scenario::load_str;
-
-fn whatif() -> Command {
-    Command::cargo_bin("whatif").unwrap()
-}
 
 /// Timeouts guard against hangs; they are not speed assertions.
 const GUARD: Duration = Duration::from_secs(120);

@@ -1,14 +1,13 @@
 //! `--format json`: the same figures as the CSV files, and documents that read back into
 //! the same values.
 
-use assert_cmd::Command;
+mod common;
+
+use common::whatif;
+
 use std::fs;
 use whatif::format::{exact_or_empty, share, value};
 use whatif::output::json::{CheckJson, RunJson};
-
-fn whatif() -> Command {
-    Command::cargo_bin("whatif").unwrap()
-}
 
 fn rows(text: &str) -> Vec<Vec<String>> {
     let mut r = csv::Reader::from_reader(text.as_bytes());

@@ -2,14 +2,13 @@
 //! is never a guess, a folder holds one command's files, and tables list outcomes as
 //! the file does unless asked to rank them.
 
-use assert_cmd::Command;
+mod common;
+
+use common::whatif;
+
 use predicates::str::contains;
 use std::fs;
 use std::path::Path;
-
-fn whatif() -> Command {
-    Command::cargo_bin("whatif").unwrap()
-}
 
 /// Outcomes written so that their file order differs from their order by share.
 const SCENARIO: &str = "\

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::whatif;
+
 use assert_cmd::Command;
 use predicates::str::contains;
 use proptest::prelude::*;
@@ -13,10 +15,6 @@ use std::time::{Duration, Instant};
 use whatif::engine::exact::{Budget, analyse};
 use whatif::engine::simulate::{SimConfig, simulate};
 use whatif::output::{ExactStatus, RunReport, SeedSource, render, tables};
-
-fn whatif() -> Command {
-    Command::cargo_bin("whatif").unwrap()
-}
 
 fn refused(file: &std::path::Path, message: &str) {
     whatif().arg("check").arg(file).assert().code(2).stderr(contains(message)).stderr(contains("panicked").not());

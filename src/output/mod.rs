@@ -1,7 +1,7 @@
 //! Everything `whatif` writes: one small module per format behind one interface, as
 //! hyperfine does in its `src/export/`.
 //!
-//! A [`CsvTable`] turns a [`RunReport`] into one CSV file of DESIGN.md section 3.
+//! A [`CsvTable`] turns a [`RunReport`] into one CSV file (README, "Output files").
 //! [`write_run`] writes them all through an atomic [`atomic::FileSet`]; the terminal
 //! table is in [`terminal`].
 
@@ -107,7 +107,7 @@ pub trait CsvTable {
     fn write(&self, report: &RunReport, out: &mut csv::Writer<Vec<u8>>) -> csv::Result<()>;
 }
 
-/// The tables of DESIGN.md section 3 (all but the optional `runs.csv`).
+/// The tables every run writes (all but the optional `runs.csv`).
 pub fn tables() -> Vec<Box<dyn CsvTable>> {
     vec![
         Box::new(outcomes::Outcomes),

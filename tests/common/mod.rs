@@ -5,6 +5,11 @@ use std::path::PathBuf;
 use whatif::engine::simulate::{SimConfig, SimResult, simulate};
 use whatif::scenario::{Scenario, load_file};
 
+/// The `whatif` binary of this build, as a command to run.
+pub fn whatif() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("whatif").unwrap()
+}
+
 /// A file under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)

@@ -1,6 +1,6 @@
 //! Random streams: from one seed to the draws of every node visit of every run.
 //!
-//! The scheme (DESIGN.md section 2; a change here changes every output and needs a
+//! The scheme (README, "Reproducibility"; a change here changes every output and needs a
 //! CHANGELOG note):
 //!
 //! 1. The seed (u64) is expanded by SplitMix64 into a 256-bit ChaCha8 key.

@@ -1,6 +1,6 @@
 //! Validation of a parsed scenario file into the compiled [`Scenario`].
 //!
-//! Every rule of DESIGN.md section 1 is checked here. Problems are collected rather than
+//! Every rule of docs/FORMAT.md is checked here. Problems are collected rather than
 //! returned one at a time, so an author sees all of them in one go; each carries its
 //! tree path, and its line and column are found in the source afterwards.
 

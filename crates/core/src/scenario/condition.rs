@@ -1,4 +1,4 @@
-//! The condition language of `weight_if.when` (DESIGN.md section 1).
+//! The condition language of `weight_if.when` (docs/FORMAT.md, "Conditions").
 //!
 //! `took(node.branch)`, `visits(node)`, indicator names, number literals, comparisons
 //! `< <= > >= == !=`, `and`, `or`, `not`, parentheses, and the literals `true`/`false`.

@@ -218,7 +218,7 @@ pub struct Node {
     pub description: Option<String>,
     pub first_branch: u32,
     pub n_branches: u32,
-    /// Key of this node's random draws, derived from its id (DESIGN.md section 2).
+    /// Key of this node's random draws, derived from its id (see `engine::rng`).
     pub draw_key: u64,
     /// Whether any branch has `weight_if` (else `cumulative` holds the fixed weights).
     pub conditional: bool,

@@ -1,6 +1,6 @@
 //! The serde model of a scenario file (format 1), exactly as written by its author.
 //!
-//! These types mirror DESIGN.md section 1 field for field. They check only shape
+//! These types mirror docs/FORMAT.md field for field. They check only shape
 //! (types, unknown keys, duplicate keys); meaning is checked when the file is compiled
 //! into [`crate::scenario::Scenario`]. Required fields are `Option`s here so that a
 //! missing one gets a message that says what to add, not serde's bare "missing field".
@@ -67,7 +67,7 @@ pub struct RawIndicator {
 pub struct RawNode {
     /// The question this node answers.
     pub question: Option<String>,
-    /// Free text for teachers and readers (an addition to DESIGN.md; never read by the walk).
+    /// Free text for teachers and readers (an addition to the first format; never read by the walk).
     pub description: Option<String>,
     /// The possible answers, at least one.
     #[schemars(required, length(min = 1))]
