@@ -5,7 +5,6 @@ mod common;
 
 use common::whatif;
 
-use assert_cmd::Command;
 use predicates::str::contains;
 use proptest::prelude::*;
 use std::fs;
