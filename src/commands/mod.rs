@@ -7,16 +7,16 @@ mod replay;
 mod report;
 mod run;
 mod sensitivity;
+mod settings;
 mod sweep;
 mod tree;
 
-use crate::cli::{Cli, Command, DEFAULT_SEED, SeedArg, SimArgs};
-use crate::engine::simulate::SimConfig;
+use crate::cli::{Cli, Command};
 use crate::engine::simulate::SimError;
-use crate::output::SeedSource;
 use crate::output::atomic::OutputError;
 use crate::scenario::{self, LoadError, Scenario, bundled};
 use clap::CommandFactory;
+pub use settings::{Settings, resolve_seed};
 use std::io::Write;
 use std::path::Path;
 
@@ -116,23 +116,6 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
     }
 }
 
-/// The seed of a command: the default, the one given, or a random one.
-pub fn resolve_seed(seed: Option<SeedArg>) -> (u64, SeedSource) {
-    match seed {
-        None => (DEFAULT_SEED, SeedSource::Default),
-        Some(SeedArg::Fixed(s)) => (s, SeedSource::Given),
-        Some(SeedArg::Random) => (rand::random::<u64>(), SeedSource::Random),
-    }
-}
-
-/// The simulation settings of a command line.
-pub fn sim_config(args: &SimArgs, max_paths: usize) -> (SimConfig, SeedSource) {
-    let (seed, source) = resolve_seed(args.seed);
-    let threads =
-        args.threads.map(|t| t as usize).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    (SimConfig { runs: args.runs, seed, threads, max_paths }, source)
-}
-
 /// The starter scenario of `whatif init`.
 pub const STARTER: &str = include_str!("starter.yaml");
 
@@ -156,32 +139,6 @@ pub fn load_one(arg: &str) -> Result<Scenario, AppError> {
     load(arg).map_err(|e| AppError::Scenario(vec![e]))
 }
 
-/// `--out`, or `output/<stem>/`, or for an analysis `output/<stem>/<analysis>/` (a
-/// folder of its own, named after what it did).
-pub fn out_dir(args: &SimArgs, stem: &str, analysis: Option<&str>) -> Result<std::path::PathBuf, AppError> {
-    match (&args.out, analysis) {
-        (Some(dir), _) => Ok(dir.clone()),
-        (None, None) => crate::output::default_dir(stem).map_err(AppError::Usage),
-        (None, Some(sub)) => {
-            let dir = crate::output::default_dir(stem).map_err(AppError::Usage)?;
-            let sub = crate::output::default_dir(sub).map_err(AppError::Usage)?;
-            Ok(dir.join(sub.file_name().expect("a checked folder name")))
-        }
-    }
-}
-
-/// The output folder of a command, prepared before any work: an unwritable folder or an
-/// unusable name fails at once, not after a long computation.
-pub fn prepare_out(
-    args: &SimArgs,
-    stem: &str,
-    analysis: Option<&str>,
-) -> Result<(std::path::PathBuf, crate::output::atomic::FileSet), AppError> {
-    let dir = out_dir(args, stem, analysis)?;
-    let files = crate::output::atomic::FileSet::new(&dir)?;
-    Ok((dir, files))
-}
-
 /// The `manifest.csv` entry of an analysis folder.
 pub fn manifest_file(analysis: &crate::output::provenance::Analysis) -> (&'static str, Vec<u8>) {
     ("manifest.csv", crate::output::provenance::analysis_manifest(analysis))
@@ -199,27 +156,17 @@ pub fn check_interrupt() -> Result<(), AppError> {
 
 /// Shows an analysis: the notice and its table, or with `--format json` its document
 /// (even with `--quiet`: a program that asks for JSON wants it).
-pub fn show(args: &SimArgs, sc: &Scenario, view: &dyn crate::output::analyses::Presenter, dir: &Path) {
-    if args.format == crate::cli::FormatArg::Json {
+pub fn show(s: &Settings, sc: &Scenario, view: &dyn crate::output::analyses::Presenter, dir: &Path) {
+    if s.json {
         print(&view.json());
     } else {
-        say(args, &(crate::output::terminal::notice(sc) + &view.text(dir)));
-    }
-}
-
-/// Prints `text`, or with `--format json` the document `json` makes (even with
-/// `--quiet`: a program that asks for JSON wants it).
-pub fn present<T: serde::Serialize>(args: &SimArgs, text: &str, json: impl FnOnce() -> T) {
-    if args.format == crate::cli::FormatArg::Json {
-        print(&crate::output::json::to_text(&json()));
-    } else {
-        say(args, text);
+        say(s, &(crate::output::terminal::notice(sc) + &view.text(dir)));
     }
 }
 
 /// Prints unless `--quiet`.
-pub fn say(args: &SimArgs, text: &str) {
-    if !args.quiet {
+pub fn say(s: &Settings, text: &str) {
+    if !s.quiet {
         print(text);
     }
 }
