@@ -6,7 +6,7 @@
 
 use super::condition::{self, Names};
 use super::diagnostic::{Diagnostic, LoadError, suggest};
-use super::model::{RawBranch, RawEffect, RawScenario};
+use super::model::{RawBranch, RawEffect, RawIndicator, RawNode, RawScenario};
 use super::{Branch, DEFAULT_NOTICE, Effect, EffectKind, Indicator, Node, Scenario, WeightIf};
 use crate::engine::rng::node_draw_key;
 use sha2::{Digest, Sha256};
@@ -189,6 +189,48 @@ fn parse_help(path: &str, message: &str) -> Option<String> {
     None
 }
 
+/// Outcome labels as they are met: the ones authors wrote first, in file order, then
+/// implicit `node.branch` labels, then `(step limit)`.
+struct OutcomeLabels {
+    labels: Vec<String>,
+    index: HashMap<String, u32>,
+    explicit: usize,
+}
+
+impl OutcomeLabels {
+    /// The labels that branches set, in file order.
+    fn explicit(raw_nodes: &[(String, RawNode)]) -> Self {
+        let mut out = OutcomeLabels { labels: Vec::new(), index: HashMap::new(), explicit: 0 };
+        for (_, node) in raw_nodes {
+            for br in node.branches.as_deref().unwrap_or_default() {
+                if let Some(o) = br.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+                    out.intern(o);
+                }
+            }
+        }
+        out.explicit = out.labels.len();
+        out
+    }
+
+    /// The index of `label`, added if new.
+    fn intern(&mut self, label: &str) -> u32 {
+        let labels = &mut self.labels;
+        *self.index.entry(label.to_string()).or_insert_with(|| {
+            labels.push(label.to_string());
+            (labels.len() - 1) as u32
+        })
+    }
+
+    /// The labels with `(step limit)` last, and which of them an author wrote.
+    fn finish(mut self) -> (Vec<String>, Vec<bool>) {
+        let mut explicit = vec![true; self.explicit];
+        explicit.resize(self.labels.len(), false);
+        self.labels.push("(step limit)".to_string());
+        explicit.push(false);
+        (self.labels, explicit)
+    }
+}
+
 struct Compiler {
     problems: Vec<Diagnostic>,
     warnings: Vec<String>,
@@ -298,100 +340,13 @@ impl Compiler {
         }
     }
 
+    /// Compiles a parsed file in steps; `None` when any step found a problem.
     fn scenario(&mut self, file: &str, bytes: &str, raw: RawScenario) -> Option<Scenario> {
         self.check_texts(&raw);
-        match raw.whatif {
-            None => self.error("whatif", "the format version is missing", "add `whatif: 1` as the first line"),
-            Some(1) => {}
-            Some(v) => self.error(
-                "whatif",
-                format!("unknown format version {v}"),
-                "this whatif reads format version 1; write `whatif: 1`",
-            ),
-        }
-        let title = match raw.title.as_deref().map(str::trim) {
-            Some(t) if !t.is_empty() => t.to_string(),
-            _ => {
-                self.error("title", "the title is missing or empty", "add e.g. `title: My scenario (illustrative)`");
-                String::new()
-            }
-        };
-        match raw.illustrative {
-            Some(true) => {}
-            Some(false) => self.error(
-                "illustrative",
-                "this file says `illustrative: false`; whatif runs only illustrative scenarios",
-                "whatif is not a forecasting tool: write `illustrative: true` and a `notice` saying the weights are invented",
-            ),
-            None => self.error(
-                "illustrative",
-                "`illustrative: true` is missing",
-                "add `illustrative: true`: every scenario must declare itself illustrative, not a forecast",
-            ),
-        }
-        let max_steps = match raw.max_steps {
-            None => 1000,
-            Some(0) => {
-                self.error(
-                    "max_steps",
-                    "max_steps is 0, so no walk could take a step",
-                    "use a positive number, e.g. `max_steps: 1000`",
-                );
-                1
-            }
-            Some(n) if n > 10_000_000 => {
-                self.error("max_steps", format!("max_steps {n} is above the limit of 10000000"), "use a smaller bound");
-                1
-            }
-            Some(n) => n as u32,
-        };
-
-        // Indicators.
+        let title = self.header(&raw);
+        let max_steps = self.max_steps(raw.max_steps);
         let raw_inds = raw.indicators.unwrap_or_default().0;
-        let mut indicators = Vec::new();
-        for (name, spec) in &raw_inds {
-            let path = format!("indicators.{name}");
-            if !valid_id(name) {
-                self.error(
-                    &path,
-                    format!("`{name}` is not a valid indicator name"),
-                    format!(
-                        "names are lowercase letters, digits and `_`, starting with a letter, e.g. `{}`",
-                        fix_id(name)
-                    ),
-                );
-            } else if RESERVED.contains(&name.as_str()) {
-                self.error(
-                    &path,
-                    format!("`{name}` is a word of the condition language, so conditions could not read it"),
-                    format!("rename the indicator, e.g. `{name}_level`"),
-                );
-            }
-            let spec = spec.as_ref();
-            let start = self.finite(spec.and_then(|s| s.start).unwrap_or(0.0), &format!("{path}.start"));
-            let min = spec.and_then(|s| s.min).map_or(f64::NEG_INFINITY, |x| self.finite(x, &format!("{path}.min")));
-            let max = spec.and_then(|s| s.max).map_or(f64::INFINITY, |x| self.finite(x, &format!("{path}.max")));
-            if min > max {
-                self.error(format!("{path}.min"), format!("min {min} is above max {max}"), "swap them, or fix one");
-            } else if start < min || start > max {
-                self.error(
-                    format!("{path}.start"),
-                    format!("start {start} is outside the clamp [{min}, {max}]"),
-                    "move start inside the range, or widen min/max",
-                );
-            }
-            indicators.push(Indicator {
-                name: name.clone(),
-                start,
-                min,
-                max,
-                unit: spec.and_then(|s| s.unit.clone()),
-                description: spec.and_then(|s| s.description.clone()),
-                random: false,
-            });
-        }
-
-        // Nodes and branch ids first, so that conditions and `next` can refer to any node.
+        let mut indicators = self.indicators(&raw_inds);
         let raw_nodes = match raw.nodes {
             Some(n) if !n.0.is_empty() => n.0,
             _ => {
@@ -399,159 +354,27 @@ impl Compiler {
                 Vec::new()
             }
         };
-        let mut lookup = Lookup {
-            node_ix: HashMap::new(),
-            node_ids: Vec::new(),
-            branch_ix: Vec::new(),
-            branch_ids: Vec::new(),
-            indicator_ix: raw_inds.iter().enumerate().map(|(i, (n, _))| (n.as_str(), i as u32)).collect(),
-            indicator_names: raw_inds.iter().map(|(n, _)| n.as_str()).collect(),
-        };
-        let mut global = 0u32;
-        for (n, (id, node)) in raw_nodes.iter().enumerate() {
-            let path = format!("nodes.{id}");
-            if !valid_id(id) {
-                self.error(
-                    &path,
-                    format!("`{id}` is not a valid node id"),
-                    format!("ids are lowercase letters, digits and `_`, starting with a letter, e.g. `{}`", fix_id(id)),
-                );
-            }
-            lookup.node_ix.insert(id.as_str(), n as u32);
-            lookup.node_ids.push(id.as_str());
-            let mut ix = HashMap::new();
-            let mut ids = Vec::new();
-            let branches = node.branches.as_deref().unwrap_or_default();
-            if branches.is_empty() {
-                self.error(
-                    format!("{path}.branches"),
-                    format!("node `{id}` has no branches"),
-                    "give it at least one branch with an `id` and a `weight`",
-                );
-            }
-            for (b, br) in branches.iter().enumerate() {
-                let bpath = format!("{path}.branches[{b}]");
-                match br.id.as_deref() {
-                    None => self.error(
-                        &bpath,
-                        "this branch has no `id`",
-                        "add e.g. `id: option_a` (unique within the node)",
-                    ),
-                    Some(bid) if !valid_id(bid) => self.error(
-                        format!("{bpath}.id"),
-                        format!("`{bid}` is not a valid branch id"),
-                        format!(
-                            "ids are lowercase letters, digits and `_`, starting with a letter, e.g. `{}`",
-                            fix_id(bid)
-                        ),
-                    ),
-                    Some(bid) => {
-                        if ix.insert(bid, global).is_some() {
-                            self.error(
-                                format!("{bpath}.id"),
-                                format!("node `{id}` already has a branch `{bid}`"),
-                                "branch ids must be unique within their node; rename one",
-                            );
-                        }
-                        ids.push(bid);
-                    }
-                }
-                global += 1;
-            }
-            lookup.branch_ix.push(ix);
-            lookup.branch_ids.push(ids);
-        }
-
-        let start = match raw.start.as_deref() {
-            None => {
-                self.error(
-                    "start",
-                    "`start` is missing",
-                    format!("add `start: {}` (the first node)", lookup.node_ids.first().unwrap_or(&"first_node")),
-                );
-                0
-            }
-            Some(s) => match lookup.node_ix.get(s) {
-                Some(&i) => i,
-                None => {
-                    self.error("start", format!("no node named `{s}`"), suggest(s, &lookup.node_ids, "node"));
-                    0
-                }
-            },
-        };
-
-        // Outcome labels: explicit ones first, in file order.
-        let mut outcomes: Vec<String> = Vec::new();
-        let mut outcome_ix: HashMap<String, u32> = HashMap::new();
-        let mut intern = |label: &str, outcomes: &mut Vec<String>| -> u32 {
-            *outcome_ix.entry(label.to_string()).or_insert_with(|| {
-                outcomes.push(label.to_string());
-                (outcomes.len() - 1) as u32
-            })
-        };
-        for (_, node) in &raw_nodes {
-            for br in node.branches.as_deref().unwrap_or_default() {
-                if let Some(o) = br.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-                    intern(o, &mut outcomes);
-                }
-            }
-        }
-        let n_explicit = outcomes.len();
-
-        let mut nodes = Vec::new();
-        let mut branches = Vec::new();
-        let mut table_budget = super::weights::TABLE_BUDGET;
-        for (n, (id, node)) in raw_nodes.iter().enumerate() {
-            let path = format!("nodes.{id}");
-            let first_branch = branches.len() as u32;
-            for (b, br) in node.branches.as_deref().unwrap_or_default().iter().enumerate() {
-                let bpath = format!("{path}.branches[{b}]");
-                let branch =
-                    self.branch(n as u32, id, &bpath, br, &lookup, &mut indicators, &mut |l| intern(l, &mut outcomes));
-                branches.push(branch);
-            }
-            super::scale_weights(&mut branches[first_branch as usize..]);
-            let own = &branches[first_branch as usize..];
-            let conditional = own.iter().any(|b: &Branch| !b.weight_if.is_empty());
-            let cumulative = super::running_sums(own);
-            if !own.is_empty() && !own.iter().any(Branch::possible) {
-                self.error(
-                    format!("{path}.branches"),
-                    format!("every branch of node `{id}` has weight 0, so no branch could be chosen"),
-                    "give at least one branch a positive weight",
-                );
-            }
-            nodes.push(Node {
-                id: id.clone(),
-                question: node.question.clone(),
-                description: node.description.clone(),
-                first_branch,
-                n_branches: own.len() as u32,
-                draw_key: node_draw_key(id),
-                conditional,
-                cumulative,
-                weights: conditional.then(|| super::weights::NodeWeights::within(own, &mut table_budget)),
-            });
-        }
+        // Node and branch ids first, so that conditions and `next` can refer to any node.
+        let lookup = self.ids(&raw_nodes, &raw_inds);
+        let start = self.start(raw.start.as_deref(), &lookup);
+        let mut outcomes = OutcomeLabels::explicit(&raw_nodes);
+        let (nodes, mut branches) = self.nodes(&raw_nodes, &lookup, &mut indicators, &mut outcomes);
         // Implicit outcome labels of ending branches that set none.
         for b in &mut branches {
             if b.next.is_none() {
-                b.end_outcome = Some(b.outcome.unwrap_or_else(|| intern(&b.full_id, &mut outcomes)));
+                b.end_outcome = Some(b.outcome.unwrap_or_else(|| outcomes.intern(&b.full_id)));
             }
         }
         self.check_magnitudes(&indicators, &branches, max_steps);
-        let mut explicit_outcomes = vec![true; n_explicit];
-        explicit_outcomes.resize(outcomes.len(), false);
-        outcomes.push("(step limit)".to_string());
-        explicit_outcomes.push(false);
-
         if !self.problems.is_empty() {
             return None;
         }
-        let mut scenario = Scenario {
+        let (outcomes, explicit_outcomes) = outcomes.finish();
+        let file_name = file.rsplit(['/', '\\']).next().unwrap_or(file).to_string();
+        let scenario = Scenario {
             file: file.to_string(),
-            file_name: file.rsplit(['/', '\\']).next().unwrap_or(file).to_string(),
-            stem: String::new(),
+            stem: file_name.rsplit_once('.').map_or(file_name.as_str(), |(s, _)| s).to_string(),
+            file_name,
             sha256: sha256_hex(bytes.as_bytes()),
             title,
             notice: raw
@@ -570,11 +393,245 @@ impl Compiler {
             start,
             warnings: Vec::new(),
         };
-        scenario.stem = scenario.file_name.rsplit_once('.').map_or(scenario.file_name.as_str(), |(s, _)| s).to_string();
         let (problems, warnings) = super::graph::check(&scenario);
         self.problems.extend(problems);
         self.warnings.extend(warnings);
         Some(scenario)
+    }
+
+    /// The format version, the title and the `illustrative` declaration; returns the title.
+    fn header(&mut self, raw: &RawScenario) -> String {
+        match raw.whatif {
+            None => self.error("whatif", "the format version is missing", "add `whatif: 1` as the first line"),
+            Some(1) => {}
+            Some(v) => self.error(
+                "whatif",
+                format!("unknown format version {v}"),
+                "this whatif reads format version 1; write `whatif: 1`",
+            ),
+        }
+        match raw.illustrative {
+            Some(true) => {}
+            Some(false) => self.error(
+                "illustrative",
+                "this file says `illustrative: false`; whatif runs only illustrative scenarios",
+                "whatif is not a forecasting tool: write `illustrative: true` and a `notice` saying the weights are invented",
+            ),
+            None => self.error(
+                "illustrative",
+                "`illustrative: true` is missing",
+                "add `illustrative: true`: every scenario must declare itself illustrative, not a forecast",
+            ),
+        }
+        match raw.title.as_deref().map(str::trim) {
+            Some(t) if !t.is_empty() => t.to_string(),
+            _ => {
+                self.error("title", "the title is missing or empty", "add e.g. `title: My scenario (illustrative)`");
+                String::new()
+            }
+        }
+    }
+
+    fn max_steps(&mut self, raw: Option<u64>) -> u32 {
+        match raw {
+            None => 1000,
+            Some(0) => {
+                self.error(
+                    "max_steps",
+                    "max_steps is 0, so no walk could take a step",
+                    "use a positive number, e.g. `max_steps: 1000`",
+                );
+                1
+            }
+            Some(n) if n > 10_000_000 => {
+                self.error("max_steps", format!("max_steps {n} is above the limit of 10000000"), "use a smaller bound");
+                1
+            }
+            Some(n) => n as u32,
+        }
+    }
+
+    fn indicators(&mut self, raw_inds: &[(String, Option<RawIndicator>)]) -> Vec<Indicator> {
+        raw_inds.iter().map(|(name, spec)| self.indicator(name, spec.as_ref())).collect()
+    }
+
+    fn indicator(&mut self, name: &str, spec: Option<&RawIndicator>) -> Indicator {
+        let path = format!("indicators.{name}");
+        if !valid_id(name) {
+            self.error(
+                &path,
+                format!("`{name}` is not a valid indicator name"),
+                format!("names are lowercase letters, digits and `_`, starting with a letter, e.g. `{}`", fix_id(name)),
+            );
+        } else if RESERVED.contains(&name) {
+            self.error(
+                &path,
+                format!("`{name}` is a word of the condition language, so conditions could not read it"),
+                format!("rename the indicator, e.g. `{name}_level`"),
+            );
+        }
+        let start = self.finite(spec.and_then(|s| s.start).unwrap_or(0.0), &format!("{path}.start"));
+        let min = spec.and_then(|s| s.min).map_or(f64::NEG_INFINITY, |x| self.finite(x, &format!("{path}.min")));
+        let max = spec.and_then(|s| s.max).map_or(f64::INFINITY, |x| self.finite(x, &format!("{path}.max")));
+        if min > max {
+            self.error(format!("{path}.min"), format!("min {min} is above max {max}"), "swap them, or fix one");
+        } else if start < min || start > max {
+            self.error(
+                format!("{path}.start"),
+                format!("start {start} is outside the clamp [{min}, {max}]"),
+                "move start inside the range, or widen min/max",
+            );
+        }
+        Indicator {
+            name: name.to_string(),
+            start,
+            min,
+            max,
+            unit: spec.and_then(|s| s.unit.clone()),
+            description: spec.and_then(|s| s.description.clone()),
+            random: false,
+        }
+    }
+
+    /// Every node, branch and indicator name, checked and indexed.
+    fn ids<'a>(
+        &mut self,
+        raw_nodes: &'a [(String, RawNode)],
+        raw_inds: &'a [(String, Option<RawIndicator>)],
+    ) -> Lookup<'a> {
+        let mut lookup = Lookup {
+            node_ix: HashMap::new(),
+            node_ids: Vec::new(),
+            branch_ix: Vec::new(),
+            branch_ids: Vec::new(),
+            indicator_ix: raw_inds.iter().enumerate().map(|(i, (n, _))| (n.as_str(), i as u32)).collect(),
+            indicator_names: raw_inds.iter().map(|(n, _)| n.as_str()).collect(),
+        };
+        let mut global = 0u32;
+        for (n, (id, node)) in raw_nodes.iter().enumerate() {
+            if !valid_id(id) {
+                self.error(
+                    format!("nodes.{id}"),
+                    format!("`{id}` is not a valid node id"),
+                    format!("ids are lowercase letters, digits and `_`, starting with a letter, e.g. `{}`", fix_id(id)),
+                );
+            }
+            lookup.node_ix.insert(id.as_str(), n as u32);
+            lookup.node_ids.push(id.as_str());
+            let (ix, ids) = self.branch_ids(id, node, &mut global);
+            lookup.branch_ix.push(ix);
+            lookup.branch_ids.push(ids);
+        }
+        lookup
+    }
+
+    /// The branch ids of one node, checked; `global` counts branches over all nodes.
+    fn branch_ids<'a>(
+        &mut self,
+        id: &str,
+        node: &'a RawNode,
+        global: &mut u32,
+    ) -> (HashMap<&'a str, u32>, Vec<&'a str>) {
+        let path = format!("nodes.{id}");
+        let mut ix = HashMap::new();
+        let mut ids = Vec::new();
+        let branches = node.branches.as_deref().unwrap_or_default();
+        if branches.is_empty() {
+            self.error(
+                format!("{path}.branches"),
+                format!("node `{id}` has no branches"),
+                "give it at least one branch with an `id` and a `weight`",
+            );
+        }
+        for (b, br) in branches.iter().enumerate() {
+            let bpath = format!("{path}.branches[{b}]");
+            match br.id.as_deref() {
+                None => {
+                    self.error(&bpath, "this branch has no `id`", "add e.g. `id: option_a` (unique within the node)")
+                }
+                Some(bid) if !valid_id(bid) => self.error(
+                    format!("{bpath}.id"),
+                    format!("`{bid}` is not a valid branch id"),
+                    format!(
+                        "ids are lowercase letters, digits and `_`, starting with a letter, e.g. `{}`",
+                        fix_id(bid)
+                    ),
+                ),
+                Some(bid) => {
+                    if ix.insert(bid, *global).is_some() {
+                        self.error(
+                            format!("{bpath}.id"),
+                            format!("node `{id}` already has a branch `{bid}`"),
+                            "branch ids must be unique within their node; rename one",
+                        );
+                    }
+                    ids.push(bid);
+                }
+            }
+            *global += 1;
+        }
+        (ix, ids)
+    }
+
+    fn start(&mut self, raw: Option<&str>, lookup: &Lookup) -> u32 {
+        match raw {
+            None => {
+                self.error(
+                    "start",
+                    "`start` is missing",
+                    format!("add `start: {}` (the first node)", lookup.node_ids.first().unwrap_or(&"first_node")),
+                );
+                0
+            }
+            Some(s) => lookup.node_ix.get(s).copied().unwrap_or_else(|| {
+                self.error("start", format!("no node named `{s}`"), suggest(s, &lookup.node_ids, "node"));
+                0
+            }),
+        }
+    }
+
+    /// Every node with its branches, weights scaled and compiled.
+    fn nodes(
+        &mut self,
+        raw_nodes: &[(String, RawNode)],
+        lookup: &Lookup,
+        indicators: &mut [Indicator],
+        outcomes: &mut OutcomeLabels,
+    ) -> (Vec<Node>, Vec<Branch>) {
+        let mut nodes = Vec::new();
+        let mut branches = Vec::new();
+        let mut table_budget = super::weights::TABLE_BUDGET;
+        for (n, (id, node)) in raw_nodes.iter().enumerate() {
+            let path = format!("nodes.{id}");
+            let first_branch = branches.len() as u32;
+            for (b, br) in node.branches.as_deref().unwrap_or_default().iter().enumerate() {
+                let bpath = format!("{path}.branches[{b}]");
+                let branch = self.branch(n as u32, id, &bpath, br, lookup, indicators, &mut |l| outcomes.intern(l));
+                branches.push(branch);
+            }
+            super::scale_weights(&mut branches[first_branch as usize..]);
+            let own = &branches[first_branch as usize..];
+            let conditional = own.iter().any(|b: &Branch| !b.weight_if.is_empty());
+            if !own.is_empty() && !own.iter().any(Branch::possible) {
+                self.error(
+                    format!("{path}.branches"),
+                    format!("every branch of node `{id}` has weight 0, so no branch could be chosen"),
+                    "give at least one branch a positive weight",
+                );
+            }
+            nodes.push(Node {
+                id: id.clone(),
+                question: node.question.clone(),
+                description: node.description.clone(),
+                first_branch,
+                n_branches: own.len() as u32,
+                draw_key: node_draw_key(id),
+                conditional,
+                cumulative: super::running_sums(own),
+                weights: conditional.then(|| super::weights::NodeWeights::within(own, &mut table_budget)),
+            });
+        }
+        (nodes, branches)
     }
 
     #[allow(clippy::too_many_arguments)]
