@@ -426,33 +426,15 @@ impl Walk<'_> {
     fn pass(&mut self) -> Result<Pass, ExactError> {
         let sc = self.sc;
         let p = self.plan;
-        let n_ind = sc.indicators.len();
         let mut out = Pass {
             outcome: vec![0.0; sc.outcomes.len()],
             times: vec![0.0; sc.branches.len()],
-            ind_acc: vec![0.0; n_ind],
+            ind_acc: vec![0.0; sc.indicators.len()],
             residual: 0.0,
             graph: Vec::new(),
         };
-        let tracked_at = HEAD + p.took_words + p.visit_slots;
-        let width = tracked_at + p.tracked_slots;
-        let mut layer = States::new(width, p.linear_slots);
+        let mut layer = States::new(self.width(), p.linear_slots);
         layer.add(&self.start_key(), 1.0, &self.start_sums());
-        let mut weights = Vec::new();
-        let mut k: Vec<u64> = Vec::with_capacity(width);
-        let mut sums: Vec<f64> = Vec::with_capacity(p.linear_slots);
-        let finish = |out: &mut Pass, key: &[u64], mp: f64, sums: &[f64]| {
-            for (i, slot) in p.tracked.iter().enumerate() {
-                if let Some(s) = slot {
-                    out.ind_acc[i] += mp * f64::from_bits(key[tracked_at + s]);
-                }
-            }
-            for (i, slot) in p.linear.iter().enumerate() {
-                if let Some(s) = slot {
-                    out.ind_acc[i] += sums[*s];
-                }
-            }
-        };
         for _step in 0..sc.max_steps {
             let live: f64 = layer.p.iter().fold(0.0, |a, b| a + b);
             if layer.len() == 0 || live < RESIDUAL_TARGET {
@@ -460,95 +442,7 @@ impl Walk<'_> {
                 return Ok(out);
             }
             self.check_budget(layer.len())?;
-            // Children in order of first appearance: deterministic, as the parents are.
-            let mut next = States::new(width, p.linear_slots);
-            let mut graph = Layer::default();
-            for st in 0..layer.len() {
-                let key = layer.key(st);
-                let m_p = layer.p[st];
-                graph.start.push(graph.edges.len() as u32);
-                self.unpack(key);
-                let at = (key[0] & 0xffff_ffff) as usize;
-                let last = key[0] >> 32;
-                let node = &sc.nodes[at];
-                let mut visits_now = None;
-                if let Some((s, cap)) = p.visit_slot[at] {
-                    let v = (key[HEAD + p.took_words + s] as u32).saturating_add(1).min(cap);
-                    self.visits[at] = v;
-                    visits_now = Some((s, v));
-                }
-                let branches = sc.node_branches(at as u32);
-                weights.clear();
-                for b in branches {
-                    let w = b
-                        .weight_if
-                        .iter()
-                        .find(|w| w.when.eval(&self.took, &self.visits, &self.values))
-                        .map_or(b.weight, |w| w.weight);
-                    weights.push(w);
-                }
-                let total: f64 = weights.iter().fold(0.0, |a, b| a + b);
-                if total.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
-                    return Err(ExactError::NoWeight { node: node.id.clone() });
-                }
-                for (j, b) in branches.iter().enumerate() {
-                    if weights[j] <= 0.0 {
-                        continue;
-                    }
-                    let gid = node.first_branch as usize + j;
-                    let prob = weights[j] / total;
-                    let mp = m_p * prob;
-                    out.times[gid] += mp;
-                    k.clear();
-                    k.extend_from_slice(key);
-                    if let Some((s, v)) = visits_now {
-                        k[HEAD + p.took_words + s] = u64::from(v);
-                    }
-                    if let Some(bit) = p.took_bit[gid] {
-                        k[HEAD + (bit / 64) as usize] |= 1 << (bit % 64);
-                    }
-                    sums.clear();
-                    sums.extend(layer.sums(st).iter().map(|s| s * prob));
-                    for e in &b.effects {
-                        let i = e.indicator as usize;
-                        if let Some(s) = p.tracked[i] {
-                            let ind = &sc.indicators[i];
-                            let cur = f64::from_bits(k[tracked_at + s]);
-                            let v = match e.kind {
-                                EffectKind::Add(a) => cur + a,
-                                EffectKind::Set(x) => x,
-                                // Excluded by the plan: tracked indicators have no random effects.
-                                _ => cur,
-                            };
-                            k[tracked_at + s] = v.max(ind.min).min(ind.max).to_bits();
-                        } else if let Some(s) = p.linear[i] {
-                            match e.kind {
-                                EffectKind::Add(a) => sums[s] += mp * a,
-                                EffectKind::Set(x) => sums[s] = mp * x,
-                                EffectKind::Uniform { lo, hi } => sums[s] += mp * (lo + hi) / 2.0,
-                                EffectKind::Triangular { lo, mode, hi } => sums[s] += mp * (lo + mode + hi) / 3.0,
-                                EffectKind::Normal { mean, .. } => sums[s] += mp * mean,
-                            }
-                        }
-                    }
-                    let last = b.outcome.map_or(last, u64::from);
-                    let target = match b.next {
-                        Some(n) => {
-                            k[0] = u64::from(n) | (last << 32);
-                            next.add(&k, mp, &sums)
-                        }
-                        None => {
-                            let o =
-                                if last == NO_OUTCOME { b.end_outcome.unwrap_or(0) as usize } else { last as usize };
-                            out.outcome[o] += mp;
-                            finish(&mut out, &k, mp, &sums);
-                            TERMINAL
-                        }
-                    };
-                    graph.edges.push(Edge { child: target, prob, branch: gid as u32 });
-                }
-            }
-            graph.start.push(graph.edges.len() as u32);
+            let (next, mut graph) = self.layer_step(&layer, &mut out)?;
             // The graph is kept to the end: give back what growing the vectors reserved.
             graph.start.shrink_to_fit();
             graph.edges.shrink_to_fit();
@@ -558,10 +452,159 @@ impl Walk<'_> {
         // Still walking after max_steps: the step-limit outcome.
         for st in 0..layer.len() {
             out.outcome[sc.step_limit_outcome() as usize] += layer.p[st];
-            finish(&mut out, layer.key(st), layer.p[st], layer.sums(st));
+            self.walk_ended(&mut out, layer.key(st), layer.p[st], layer.sums(st));
         }
         Ok(out)
     }
+
+    /// Where the tracked indicator values start in a key.
+    fn tracked_at(&self) -> usize {
+        HEAD + self.plan.took_words + self.plan.visit_slots
+    }
+
+    /// Words in a key.
+    fn width(&self) -> usize {
+        self.tracked_at() + self.plan.tracked_slots
+    }
+
+    /// One step of every state of `layer`: the next layer (children in order of first
+    /// appearance, deterministic as the parents are) and the edges to it.
+    fn layer_step(&mut self, layer: &States, out: &mut Pass) -> Result<(States, Layer), ExactError> {
+        let mut next = States::new(self.width(), self.plan.linear_slots);
+        let mut graph = Layer::default();
+        let mut scratch = Scratch::default();
+        for st in 0..layer.len() {
+            graph.start.push(graph.edges.len() as u32);
+            self.expand(layer, st, &mut next, &mut graph, out, &mut scratch)?;
+        }
+        graph.start.push(graph.edges.len() as u32);
+        Ok((next, graph))
+    }
+
+    /// The branches out of state `st`, each to a child in `next` or to the end of a walk.
+    fn expand(
+        &mut self,
+        layer: &States,
+        st: usize,
+        next: &mut States,
+        graph: &mut Layer,
+        out: &mut Pass,
+        scratch: &mut Scratch,
+    ) -> Result<(), ExactError> {
+        let (sc, p) = (self.sc, self.plan);
+        let key = layer.key(st);
+        self.unpack(key);
+        let at = (key[0] & 0xffff_ffff) as usize;
+        let node = &sc.nodes[at];
+        let mut visits_now = None;
+        if let Some((s, cap)) = p.visit_slot[at] {
+            let v = (key[HEAD + p.took_words + s] as u32).saturating_add(1).min(cap);
+            self.visits[at] = v;
+            visits_now = Some((s, v));
+        }
+        let branches = sc.node_branches(at as u32);
+        scratch.weights.clear();
+        for b in branches {
+            let when = |w: &&crate::scenario::WeightIf| w.when.eval(&self.took, &self.visits, &self.values);
+            scratch.weights.push(b.weight_if.iter().find(when).map_or(b.weight, |w| w.weight));
+        }
+        let total: f64 = scratch.weights.iter().fold(0.0, |a, b| a + b);
+        if total.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+            return Err(ExactError::NoWeight { node: node.id.clone() });
+        }
+        for j in 0..branches.len() {
+            let w = scratch.weights[j];
+            if w <= 0.0 {
+                continue;
+            }
+            let gid = node.first_branch as usize + j;
+            let prob = w / total;
+            let mp = layer.p[st] * prob;
+            out.times[gid] += mp;
+            scratch.key.clear();
+            scratch.key.extend_from_slice(key);
+            if let Some((s, v)) = visits_now {
+                scratch.key[HEAD + p.took_words + s] = u64::from(v);
+            }
+            if let Some(bit) = p.took_bit[gid] {
+                scratch.key[HEAD + (bit / 64) as usize] |= 1 << (bit % 64);
+            }
+            scratch.sums.clear();
+            scratch.sums.extend(layer.sums(st).iter().map(|s| s * prob));
+            self.apply_effects(gid, mp, scratch);
+            let target = self.arrive(gid, key[0] >> 32, mp, next, out, scratch);
+            graph.edges.push(Edge { child: target, prob, branch: gid as u32 });
+        }
+        Ok(())
+    }
+
+    /// Branch `gid`'s effects on the child key (tracked values) and sums (the rest).
+    fn apply_effects(&self, gid: usize, mp: f64, scratch: &mut Scratch) {
+        let (sc, p, tracked_at) = (self.sc, self.plan, self.tracked_at());
+        for e in &sc.branches[gid].effects {
+            let i = e.indicator as usize;
+            if let Some(s) = p.tracked[i] {
+                let ind = &sc.indicators[i];
+                let cur = f64::from_bits(scratch.key[tracked_at + s]);
+                let v = match e.kind {
+                    EffectKind::Add(a) => cur + a,
+                    EffectKind::Set(x) => x,
+                    // Excluded by the plan: tracked indicators have no random effects.
+                    _ => cur,
+                };
+                scratch.key[tracked_at + s] = v.max(ind.min).min(ind.max).to_bits();
+            } else if let Some(s) = p.linear[i] {
+                let sums = &mut scratch.sums;
+                match e.kind {
+                    EffectKind::Add(a) => sums[s] += mp * a,
+                    EffectKind::Set(x) => sums[s] = mp * x,
+                    EffectKind::Uniform { lo, hi } => sums[s] += mp * (lo + hi) / 2.0,
+                    EffectKind::Triangular { lo, mode, hi } => sums[s] += mp * (lo + mode + hi) / 3.0,
+                    EffectKind::Normal { mean, .. } => sums[s] += mp * mean,
+                }
+            }
+        }
+    }
+
+    /// Where taking branch `gid` leads: a child state in `next`, or the end of the walk
+    /// (its mass added to the run's outcome); `last` is the outcome set so far.
+    fn arrive(&self, gid: usize, last: u64, mp: f64, next: &mut States, out: &mut Pass, scratch: &mut Scratch) -> u32 {
+        let b = &self.sc.branches[gid];
+        let last = b.outcome.map_or(last, u64::from);
+        match b.next {
+            Some(n) => {
+                scratch.key[0] = u64::from(n) | (last << 32);
+                next.add(&scratch.key, mp, &scratch.sums)
+            }
+            None => {
+                let o = if last == NO_OUTCOME { b.end_outcome.unwrap_or(0) as usize } else { last as usize };
+                out.outcome[o] += mp;
+                self.walk_ended(out, &scratch.key, mp, &scratch.sums);
+                TERMINAL
+            }
+        }
+    }
+
+    /// Adds a finished walk's mass-weighted indicator values to the means.
+    fn walk_ended(&self, out: &mut Pass, key: &[u64], mp: f64, sums: &[f64]) {
+        let tracked_at = self.tracked_at();
+        for &(i, s) in &self.plan.tracked_list {
+            out.ind_acc[i] += mp * f64::from_bits(key[tracked_at + s]);
+        }
+        for (i, slot) in self.plan.linear.iter().enumerate() {
+            if let Some(s) = slot {
+                out.ind_acc[i] += sums[*s];
+            }
+        }
+    }
+}
+
+/// Buffers reused across the states of a layer.
+#[derive(Default)]
+struct Scratch {
+    weights: Vec<f64>,
+    key: Vec<u64>,
+    sums: Vec<f64>,
 }
 
 /// The probability that a run takes each branch at least once. A branch of a node on no
