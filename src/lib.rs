@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod files;
 pub mod interrupt;
 pub mod output;
 pub mod parallel;
@@ -17,4 +18,10 @@ pub mod progress;
 
 // The engine lives in `crates/core` (`whatif-core`, which also builds for the browser);
 // its modules are re-exported under their old paths.
-pub use whatif_core::{analysis, engine, executor, format, scenario, stats, yaml};
+pub use whatif_core::{analysis, engine, executor, format, stats, yaml};
+
+/// The core's scenario module, with [`files::load_file`] beside `load_str`.
+pub mod scenario {
+    pub use crate::files::load_file;
+    pub use whatif_core::scenario::*;
+}

@@ -3,8 +3,8 @@
 //! Scenario files are loaded and validated into a compiled form ([`scenario`]), walked
 //! by a seeded, reproducible Monte Carlo sampler ([`engine`]), analysed exactly where the
 //! maths allows ([`engine::exact`]) and compared, swept and replayed ([`analysis`]).
-//! Nothing here touches a terminal, a thread pool or signals, and only
-//! [`scenario::load_file`] touches the file system, so the same code runs in the CLI and
+//! Nothing here touches a terminal, a thread pool, signals or the file system (scenarios
+//! come in as text, [`scenario::load_str`]), so the same code runs in the CLI and
 //! compiled to WebAssembly in a browser. Work over chunks of runs goes through an
 //! [`executor::Executor`]: serial unless the caller installs a parallel one, with the
 //! same bytes either way. Nothing here is a forecast: files must declare themselves

@@ -14,8 +14,6 @@ pub mod locate;
 pub mod model;
 pub mod weights;
 
-use std::path::Path;
-
 pub use condition::Cond;
 pub use diagnostic::{Diagnostic, LoadError};
 
@@ -322,50 +320,6 @@ impl condition::Names for ScenarioNames<'_> {
 /// loading a file parses its own conditions).
 pub fn parse_condition(sc: &Scenario, text: &str) -> Result<Cond, condition::CondError> {
     condition::parse(text, &ScenarioNames(sc))
-}
-
-/// Loads and validates a scenario file.
-pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
-    let shown = crate::format::printable(&path.display().to_string()).into_owned();
-    let whole = |msg: String, help: &str| LoadError::whole_file(&shown, msg, help);
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            whole("no such file".into(), "check the path, or run `whatif list` for the bundled scenarios")
-        }
-        _ => whole(format!("cannot read the file: {e}"), "check the path and its permissions"),
-    })?;
-    if meta.is_dir() {
-        return Err(whole("this is a folder, not a scenario file".into(), "name a .yaml file inside it"));
-    }
-    if meta.len() > MAX_SCENARIO_BYTES {
-        return Err(whole(
-            format!("the file is {} bytes; scenario files are limited to {MAX_SCENARIO_BYTES} bytes", meta.len()),
-            "split the scenario, or check that this is the file you meant",
-        ));
-    }
-    // The size above is what the file system reports; /dev/zero or a pipe report none.
-    // The read itself stops one byte past the limit.
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_SCENARIO_BYTES + 1), &mut bytes))
-        .map_err(|e| whole(format!("cannot read the file: {e}"), "check the path and its permissions"))?;
-    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
-        return Err(whole(
-            format!("the file is more than {MAX_SCENARIO_BYTES} bytes long; scenario files are limited to that"),
-            "split the scenario, or check that this is the file you meant",
-        ));
-    }
-    let src = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let bytes = e.as_bytes();
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        let col = at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-        whole(
-            format!("the file is not UTF-8 text: byte 0x{:02X} at line {line}, column {col}", bytes[at]),
-            "save the file as UTF-8 (most editors offer this under \"Save with encoding\")",
-        )
-    })?;
-    load_str(&shown, &src)
 }
 
 /// Loads and validates scenario text; `file` names it in messages and the manifest.
