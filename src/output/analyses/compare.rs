@@ -70,17 +70,17 @@ impl CompareView<'_> {
         p.indicators
             .iter()
             .enumerate()
-            .map(|(j, (name, bi, vi))| {
+            .map(|(j, ind)| {
                 let (d, lo, hi) = p.indicator_difference(j);
                 DifferenceJson {
                     variant: self.scenarios[k].stem.clone(),
-                    name: name.clone(),
-                    baseline: p.sums[j][0] / n,
-                    variant_value: p.sums[j][1] / n,
+                    name: ind.name.clone(),
+                    baseline: p.sums[j].base / n,
+                    variant_value: p.sums[j].variant / n,
                     difference: d,
                     ci95_low: lo,
                     ci95_high: hi,
-                    exact_difference: mean(0, *bi).zip(mean(k, *vi)).map(|(a, b)| b - a),
+                    exact_difference: mean(0, ind.base).zip(mean(k, ind.variant)).map(|(a, b)| b - a),
                 }
             })
             .collect()

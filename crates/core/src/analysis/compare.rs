@@ -23,11 +23,38 @@ pub struct Paired {
     pub variant: Vec<u64>,
     /// Runs where both ended on the label.
     pub both: Vec<u64>,
-    /// Indicators present in both files, by name: (name, baseline index, variant index).
-    pub indicators: Vec<(String, usize, usize)>,
-    /// Per shared indicator: sums of the baseline value, the variant value, the
-    /// difference and the squared difference.
-    pub sums: Vec<[f64; 4]>,
+    /// Indicators present in both files, matched by name.
+    pub indicators: Vec<SharedIndicator>,
+    /// Per shared indicator: the run-by-run sums.
+    pub sums: Vec<PairedSums>,
+}
+
+/// An indicator present in both files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedIndicator {
+    pub name: String,
+    /// Its index in the baseline and in the variant.
+    pub base: usize,
+    pub variant: usize,
+}
+
+/// Sums over runs of one shared indicator's final values.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PairedSums {
+    pub base: f64,
+    pub variant: f64,
+    /// Of variant minus baseline, run by run.
+    pub diff: f64,
+    pub diff_squared: f64,
+}
+
+impl PairedSums {
+    fn add(&mut self, other: &PairedSums) {
+        self.base += other.base;
+        self.variant += other.variant;
+        self.diff += other.diff;
+        self.diff_squared += other.diff_squared;
+    }
 }
 
 impl Paired {
@@ -43,7 +70,7 @@ impl Paired {
 
     /// Mean difference of shared indicator `k` with its paired 95% interval.
     pub fn indicator_difference(&self, k: usize) -> (f64, f64, f64) {
-        mean_interval(self.runs, self.sums[k][2], self.sums[k][3])
+        mean_interval(self.runs, self.sums[k].diff, self.sums[k].diff_squared)
     }
 }
 
@@ -68,12 +95,13 @@ pub fn paired(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Pa
         sc.outcomes.iter().map(|o| labels.iter().position(|l| l == o).expect("every label is in the union")).collect()
     };
     let (map_b, map_v) = (map(base), map(variant));
-    let indicators: Vec<(String, usize, usize)> = base
+    let indicators: Vec<SharedIndicator> = base
         .indicators
         .iter()
         .enumerate()
         .filter_map(|(i, ind)| {
-            variant.indicators.iter().position(|j| j.name == ind.name).map(|j| (ind.name.clone(), i, j))
+            let j = variant.indicators.iter().position(|j| j.name == ind.name)?;
+            Some(SharedIndicator { name: ind.name.clone(), base: i, variant: j })
         })
         .collect();
     let n = labels.len();
@@ -84,7 +112,7 @@ pub fn paired(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Pa
         variant: vec![0; n],
         both: vec![0; n],
         indicators: indicators.clone(),
-        sums: vec![[0.0; 4]; indicators.len()],
+        sums: vec![PairedSums::default(); indicators.len()],
     };
     let chunk = |c: u64| -> Result<Paired, SimError> {
         let (lo, hi) = chunk_range(cfg, c);
@@ -97,7 +125,7 @@ pub fn paired(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Pa
             variant: vec![0; n],
             both: vec![0; n],
             indicators: Vec::new(),
-            sums: vec![[0.0; 4]; indicators.len()],
+            sums: vec![PairedSums::default(); indicators.len()],
         };
         for run in lo..hi {
             let key = keys.next_key();
@@ -110,13 +138,13 @@ pub fn paired(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Pa
             if ob == ov {
                 part.both[ob] += 1;
             }
-            for (k, (_, i, j)) in indicators.iter().enumerate() {
-                let (vb, vv) = (wb.values[*i], wv.values[*j]);
+            for (k, ind) in indicators.iter().enumerate() {
+                let (vb, vv) = (wb.values[ind.base], wv.values[ind.variant]);
                 let s = &mut part.sums[k];
-                s[0] += vb;
-                s[1] += vv;
-                s[2] += vv - vb;
-                s[3] += (vv - vb) * (vv - vb);
+                s.base += vb;
+                s.variant += vv;
+                s.diff += vv - vb;
+                s.diff_squared += (vv - vb) * (vv - vb);
             }
         }
         Ok(part)
@@ -130,9 +158,7 @@ pub fn paired(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Pa
             total.both[o] += part.both[o];
         }
         for (t, p) in total.sums.iter_mut().zip(&part.sums) {
-            for q in 0..4 {
-                t[q] += p[q];
-            }
+            t.add(p);
         }
         Ok(())
     })?;
