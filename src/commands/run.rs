@@ -3,8 +3,9 @@
 use super::{AppError, Settings, check_interrupt, load_one, print};
 use crate::cli::RunArgs;
 use crate::engine::simulate::{SimError, SimResult, simulate};
+use crate::output::analyses::{Presenter, run::RunView};
 use crate::output::atomic::{FileSet, OutputError, finish};
-use crate::output::{self, ExactStatus, RunReport, SeedSource};
+use crate::output::{self, ExactStatus, RunReport, write_files};
 use crate::scenario::{Scenario, bundled};
 use std::io::Write;
 use std::path::Path;
@@ -22,13 +23,13 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let mut report = RunReport::new(&sc, s.sim, s.seed_source, &result, &exact);
     report.exact_states = args.exact_states;
     report.by_share = args.sort == crate::cli::SortArg::Share;
-    let extra = if args.report { vec![("report.html", super::report::html(&report).into_bytes())] } else { Vec::new() };
+    let view = RunView { report, with_page: args.report };
     check_interrupt()?;
-    output::write_run(&report, files, &extra)?;
+    write_files(files, &view.files())?;
     if s.json {
-        print(&output::json::to_text(&output::json::RunJson::of(&report)));
+        print(&view.json());
     } else if !s.quiet {
-        print(&summary(&report, &dir));
+        print(&view.text(&dir));
     }
     Ok(())
 }
@@ -54,25 +55,4 @@ fn simulate_into(
     })?;
     finish(w, &path)?;
     Ok(result)
-}
-
-/// The terminal summary, with the warnings a run can give.
-fn summary(report: &RunReport, dir: &Path) -> String {
-    let (sc, seed) = (report.scenario, report.config.seed);
-    let mut text = output::terminal::summary(report, output::terminal::colour_stdout());
-    let step_limited = report.result.tally.outcome_runs[sc.step_limit_outcome() as usize];
-    if step_limited > 0 {
-        text.push_str(&format!(
-            "warning: {step_limited} runs reached max_steps ({}) and ended as `(step limit)`\n",
-            sc.max_steps
-        ));
-    }
-    for w in &sc.warnings {
-        text.push_str(&format!("warning: {w}\n"));
-    }
-    if report.seed_source == SeedSource::Random {
-        text.push_str(&format!("seed {seed} was drawn at random; repeat with --seed {seed}\n"));
-    }
-    text.push_str(&format!("files: {}/\n", dir.display()));
-    text
 }

@@ -125,21 +125,6 @@ pub fn render(table: &dyn CsvTable, report: &RunReport) -> Vec<u8> {
     w.into_inner().expect("writing CSV to memory cannot fail")
 }
 
-/// Writes every table into `files` and commits the set; returns the paths written.
-pub fn write_run(
-    report: &RunReport,
-    mut files: FileSet,
-    extra: &[(&str, Vec<u8>)],
-) -> Result<Vec<PathBuf>, OutputError> {
-    for table in tables() {
-        files.write(table.file_name(), &render(table.as_ref(), report))?;
-    }
-    for (name, bytes) in extra {
-        files.write(name, bytes)?;
-    }
-    files.commit(provenance::KNOWN_FILES)
-}
-
 /// A CSV file from a header and rows, in the same dialect as every other output.
 pub fn csv_bytes<R: AsRef<[String]>>(header: &[&str], rows: &[R]) -> Vec<u8> {
     let mut w = crate::format::csv_writer();

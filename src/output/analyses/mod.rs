@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod converge;
+pub mod run;
 pub mod sensitivity;
 pub mod sweep;
 
@@ -13,7 +14,8 @@ use std::path::Path;
 pub trait Presenter {
     /// The files written into the command's folder (the command adds its manifest).
     fn files(&self) -> Vec<(&'static str, Vec<u8>)>;
-    /// The terminal text that follows the notice; `dir` is where the files went.
+    /// The terminal text (after the notice, except for a run, whose table carries it);
+    /// `dir` is where the files went.
     fn text(&self, dir: &Path) -> String;
     /// The document `--format json` prints.
     fn json(&self) -> String;
