@@ -634,6 +634,7 @@ impl Compiler {
         (nodes, branches)
     }
 
+    /// One branch: its weights, conditions, effects, outcome and next node, each checked.
     #[allow(clippy::too_many_arguments)]
     fn branch(
         &mut self,
@@ -657,6 +658,49 @@ impl Compiler {
             }
             Some(w) => check_weight(w, &format!("{bpath}.weight"), &mut self.problems),
         };
+        let weight_if = self.weight_ifs(bpath, br, lookup);
+        let effects = self.effects(bpath, br, lookup, indicators);
+        let outcome = match br.outcome.as_deref().map(str::trim) {
+            Some("") => {
+                self.error(
+                    format!("{bpath}.outcome"),
+                    "the outcome label is empty",
+                    "write a short label, or remove `outcome`",
+                );
+                None
+            }
+            Some(o) => Some(intern(o)),
+            None => None,
+        };
+        let next = br.next.as_deref().and_then(|n| {
+            let found = lookup.node(n);
+            if found.is_none() {
+                self.error(
+                    format!("{bpath}.next"),
+                    format!("no node named `{n}`"),
+                    suggest(n, &lookup.node_ids, "node"),
+                );
+            }
+            found
+        });
+        Branch {
+            node,
+            full_id: format!("{node_id}.{id}"),
+            id,
+            label: br.label.clone(),
+            note: br.note.clone(),
+            weight,
+            written: weight,
+            weight_if,
+            effects,
+            outcome,
+            next,
+            end_outcome: None,
+        }
+    }
+
+    /// A branch's `weight_if` entries, with their conditions parsed.
+    fn weight_ifs(&mut self, bpath: &str, br: &RawBranch, lookup: &Lookup) -> Vec<WeightIf> {
         let mut weight_if = Vec::new();
         for (k, wi) in br.weight_if.as_deref().unwrap_or_default().iter().enumerate() {
             let wpath = format!("{bpath}.weight_if[{k}]");
@@ -687,6 +731,11 @@ impl Compiler {
                 }
             }
         }
+        weight_if
+    }
+
+    /// A branch's effects; marks the indicators that receive random draws.
+    fn effects(&mut self, bpath: &str, br: &RawBranch, lookup: &Lookup, indicators: &mut [Indicator]) -> Vec<Effect> {
         let mut effects = Vec::new();
         for (name, raw) in br.effects.iter().flat_map(|e| e.0.iter()) {
             let epath = format!("{bpath}.effects.{name}");
@@ -708,43 +757,7 @@ impl Compiler {
                 effects.push(Effect { indicator: ind, kind });
             }
         }
-        let outcome = match br.outcome.as_deref().map(str::trim) {
-            Some("") => {
-                self.error(
-                    format!("{bpath}.outcome"),
-                    "the outcome label is empty",
-                    "write a short label, or remove `outcome`",
-                );
-                None
-            }
-            Some(o) => Some(intern(o)),
-            None => None,
-        };
-        let next = br.next.as_deref().and_then(|n| match lookup.node(n) {
-            Some(i) => Some(i),
-            None => {
-                self.error(
-                    format!("{bpath}.next"),
-                    format!("no node named `{n}`"),
-                    suggest(n, &lookup.node_ids, "node"),
-                );
-                None
-            }
-        });
-        Branch {
-            node,
-            full_id: format!("{node_id}.{id}"),
-            id,
-            label: br.label.clone(),
-            note: br.note.clone(),
-            weight,
-            written: weight,
-            weight_if,
-            effects,
-            outcome,
-            next,
-            end_outcome: None,
-        }
+        effects
     }
 
     /// Refuses indicators whose values could grow past [`super::MAX_MAGNITUDE`]: beyond
