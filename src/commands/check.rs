@@ -2,16 +2,18 @@
 
 use super::{AppError, load, print};
 use crate::cli::{CheckArgs, FormatArg};
-use crate::engine::exact::Budget;
+use crate::engine::exact::{Budget, ExactError};
+use crate::engine::simulate::{SimConfig, SimError, simulate};
 use crate::format::percent;
 use crate::output::ExactStatus;
 use crate::output::json::{CheckJson, to_text};
 use crate::output::terminal::notice;
 use crate::scenario::Scenario;
+use crate::scenario::{Diagnostic, LoadError};
 use std::fmt::Write;
 
-/// A one-screen summary of a valid scenario.
-pub fn summary(sc: &Scenario) -> String {
+/// A one-screen summary of a valid scenario, with what `check`'s exact analysis found.
+pub fn summary(sc: &Scenario, exact: &ExactStatus) -> String {
     let mut s = format!("{}: ok\n", sc.file);
     s.push_str(&notice(sc));
     let ending = sc.branches.iter().filter(|b| b.next.is_none()).count();
@@ -38,8 +40,6 @@ pub fn summary(sc: &Scenario) -> String {
         let names: Vec<&str> = sc.indicators.iter().map(|i| i.name.as_str()).collect();
         let _ = writeln!(s, "  indicators: {}", names.join(", "));
     }
-    // Exact probabilities when they are cheap (a small budget; `run` tries harder).
-    let exact = ExactStatus::compute(sc, Budget { max_states: CHECK_STATES, ..Budget::default() });
     match exact.get() {
         Some(e) => {
             // In file order: a list of what this file's weights give, not a ranking.
@@ -58,6 +58,28 @@ pub fn summary(sc: &Scenario) -> String {
     s
 }
 
+/// A file whose runs can reach `node` with every weight 0: an error, with a path that
+/// gets there when a short simulation finds one.
+fn stuck(sc: &Scenario, node: &str) -> LoadError {
+    let cfg = SimConfig { runs: SEARCH_RUNS, seed: crate::cli::DEFAULT_SEED, threads: 1, max_paths: 0 };
+    let path = match simulate(sc, &cfg, None) {
+        Err(SimError::NoWeight { path, .. }) => format!("one path that gets there: {path}"),
+        _ => format!("no run of {SEARCH_RUNS} sampled found it, but the exact analysis proves it can happen"),
+    };
+    let message = format!(
+        "a run can reach node `{node}` in a state where every branch weight is 0, so the simulation would stop there"
+    );
+    let help = format!("give some branch of `{node}` a positive weight in that situation ({path})");
+    LoadError {
+        file: sc.file.clone(),
+        source: String::new(),
+        problems: vec![Diagnostic::new(format!("nodes.{node}"), message).help(help)],
+    }
+}
+
+/// Runs `check` samples to find a path into a visit with every weight 0.
+const SEARCH_RUNS: u64 = 100_000;
+
 /// The exact-analysis budget of `check`, which should answer at once.
 const CHECK_STATES: u64 = 200_000;
 
@@ -65,13 +87,21 @@ pub fn check(args: &CheckArgs) -> Result<(), AppError> {
     let mut errors = Vec::new();
     let mut documents = Vec::new();
     for (i, name) in args.scenarios.iter().enumerate() {
-        match load(name) {
-            Ok(sc) if args.format == FormatArg::Json => {
-                let exact = ExactStatus::compute(&sc, Budget { max_states: CHECK_STATES, ..Budget::default() });
-                documents.push(CheckJson::of(&sc, &exact));
+        let sc = match load(name) {
+            Ok(sc) => sc,
+            Err(e) => {
+                errors.push(e);
+                continue;
             }
-            Ok(sc) => print(&format!("{}{}", if i > 0 { "\n" } else { "" }, summary(&sc))),
-            Err(e) => errors.push(e),
+        };
+        // Exact probabilities when they are cheap (a small budget; `run` tries harder).
+        let exact = ExactStatus::compute(&sc, Budget { max_states: CHECK_STATES, ..Budget::default() });
+        if let ExactStatus::Unavailable(ExactError::NoWeight { node }) = &exact {
+            errors.push(stuck(&sc, node));
+        } else if args.format == FormatArg::Json {
+            documents.push(CheckJson::of(&sc, &exact));
+        } else {
+            print(&format!("{}{}", if i > 0 { "\n" } else { "" }, summary(&sc, &exact)));
         }
     }
     if args.format == FormatArg::Json {

@@ -19,16 +19,6 @@ pub fn count(n: u64) -> String {
     out
 }
 
-fn clip(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(width - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
 /// Width of the share bars, in character cells (a share of 1 fills them all).
 pub const BAR: usize = 24;
 
@@ -80,18 +70,19 @@ pub fn summary(r: &RunReport, colour: bool) -> String {
     let mut s = paint(&notice(r.scenario), BOLD, colour);
     let t = &r.result.tally;
     let exact = r.exact.get();
-    let width =
-        r.outcome_order().iter().map(|&o| r.scenario.outcomes[o].chars().count()).max().unwrap_or(7).clamp(7, 44);
+    let order = r.outcome_order();
+    let names: Vec<&str> = order.iter().map(|&o| r.scenario.outcomes[o].as_str()).collect();
+    let (fitted, width) = crate::format::fit(&names, 44);
     let _ = write!(s, "\n{:<width$}  {:<BAR$}  {:>11}  {:>7}  {:>17}", "outcome", "", "runs", "share", "95% interval");
     let _ = writeln!(s, "{}", if exact.is_some() { format!("  {}", EXACT_HEADER) } else { String::new() });
     let mut flagged = 0;
-    for o in r.outcome_order() {
+    for (&o, name) in order.iter().zip(&fitted) {
         let k = t.outcome_runs[o];
         let (lo, hi) = stats::wilson(k, t.runs);
         let _ = write!(
             s,
             "{:<width$}  {}  {:>11}  {:>7}  {:>17}",
-            clip(&r.scenario.outcomes[o], width),
+            name,
             paint(&bar(k as f64 / t.runs as f64), CYAN, colour),
             count(k),
             percent(k as f64 / t.runs as f64),
@@ -115,15 +106,17 @@ pub fn summary(r: &RunReport, colour: bool) -> String {
         );
     }
     if !r.scenario.indicators.is_empty() {
-        let iw = r.scenario.indicators.iter().map(|i| i.name.len()).max().unwrap_or(9).clamp(9, 30);
+        let ind_names: Vec<&str> = r.scenario.indicators.iter().map(|i| i.name.as_str()).collect();
+        let (ind_fitted, iw) = crate::format::fit(&ind_names, 30);
+        let iw = iw.max(9);
         let _ = write!(s, "\n{:<iw$}  {:>10}  {:>10}  {:>10}  {:>10}", "indicator", "mean", "p05", "p50", "p95");
         let _ = writeln!(s, "{}", if exact.is_some() { format!("  {:>10}", "exact mean") } else { String::new() });
-        for (i, (ind, st)) in r.scenario.indicators.iter().zip(&t.indicators).enumerate() {
+        for (i, st) in t.indicators.iter().enumerate() {
             let q = |p: f64| st.sketch.quantile(p, st.min, st.max).map(short).unwrap_or_default();
             let _ = write!(
                 s,
                 "{:<iw$}  {:>10}  {:>10}  {:>10}  {:>10}",
-                clip(&ind.name, iw),
+                ind_fitted[i],
                 short(st.mean),
                 q(0.05),
                 q(0.5),

@@ -20,6 +20,11 @@ pub fn load(name: &str) -> Scenario {
     load_file(&fixture(name)).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// Loads a file anywhere, panicking with the loader's message if it is invalid.
+pub fn load_path(path: &std::path::Path) -> Scenario {
+    load_file(path).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Simulates a scenario without per-run rows.
 pub fn sim(sc: &Scenario, runs: u64, seed: u64, threads: usize) -> SimResult {
     simulate(sc, &SimConfig { runs, seed, threads, max_paths: 1000 }, None).unwrap()

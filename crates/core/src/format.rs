@@ -54,6 +54,28 @@ pub fn hidden_control(c: char) -> bool {
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
+/// Labels fitted to a column at most `max` characters wide (at least 7): each cut with
+/// `…` where longer, unless cutting would make two different labels read the same, in
+/// which case none is cut. Returns the labels and the column width.
+pub fn fit(labels: &[&str], max: usize) -> (Vec<String>, usize) {
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    let width = longest.clamp(7, max.max(7));
+    let cut = |s: &str| {
+        if s.chars().count() <= width {
+            s.to_string()
+        } else {
+            s.chars().take(width - 1).chain(std::iter::once('…')).collect()
+        }
+    };
+    let fitted: Vec<String> = labels.iter().map(|l| cut(l)).collect();
+    let mut seen = std::collections::HashSet::new();
+    if fitted.iter().all(|f| seen.insert(f.as_str())) {
+        (fitted, width)
+    } else {
+        (labels.iter().map(|l| l.to_string()).collect(), longest.max(7))
+    }
+}
+
 /// An exact probability or mean (9 decimals, so small path probabilities still show).
 pub fn exact(x: f64) -> String {
     fixed(x, 9)
@@ -128,6 +150,16 @@ mod tests {
         assert_eq!(fixed(-0.5, 1), "-0.5");
         assert_eq!(share(1.0 / 3.0), "0.333333");
         assert_eq!(percent(0.41256), "41.26%");
+    }
+
+    #[test]
+    fn fitted_labels_never_read_the_same() {
+        let (short, w) = fit(&["Large outbreak, week 3", "Small"], 14);
+        assert_eq!((short[0].as_str(), w), ("Large outbrea…", 14));
+        let (full, w) = fit(&["Large outbreak in the north", "Large outbreak in the south"], 14);
+        assert_eq!(full, ["Large outbreak in the north", "Large outbreak in the south"]);
+        assert_eq!(w, 27);
+        assert_eq!(fit(&["a"], 30).1, 7);
     }
 
     #[test]

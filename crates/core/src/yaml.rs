@@ -229,6 +229,14 @@ fn clean_path(path: &str) -> String {
 /// Rewrites Rust type names in serde messages into words a scenario author knows.
 fn tidy(message: &str) -> String {
     message
+        .replace("expected struct RawScenario", "expected the scenario (keys such as `title` and `nodes`)")
+        .replace("expected struct RawNode", "expected a node (a mapping with `question` and `branches`)")
+        .replace("expected struct RawBranch", "expected a branch (a mapping with `id`, `weight`, ...)")
+        .replace("expected struct RawIndicator", "expected an indicator (a mapping with `start`, `min`, `max`, ...)")
+        .replace("expected struct RawWeightIf", "expected a `weight_if` entry (a mapping with `when` and `weight`)")
+        .replace("invalid type: sequence", "invalid type: a list")
+        .replace("found a tab character that violates indentation", "a tab character is used for indentation")
+        .replace("found character that cannot start any token", "this character cannot start a value")
         .replace("expected f64", "expected a number")
         .replace("expected u64", "expected a whole number")
         .replace("expected u32", "expected a whole number")

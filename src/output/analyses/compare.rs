@@ -159,17 +159,19 @@ impl CompareView<'_> {
         if changes.is_empty() {
             let _ = writeln!(text, "  (no differences in structure)");
         }
-        let width = self.pairs[v].labels.iter().map(|l| l.chars().count()).max().unwrap_or(7).clamp(7, 36);
+        let diffs = self.outcome_diffs(v);
+        let labels: Vec<&str> = diffs.iter().map(|d| d.name.as_str()).collect();
+        let (names, width) = crate::format::fit(&labels, 36);
         let _ = writeln!(
             text,
             "  {:<width$}  {:>8}  {:>8}  {:>28}  {:>9}",
             "outcome", "baseline", "variant", "difference, 95% interval", "exact"
         );
-        for d in self.outcome_diffs(v) {
+        for (d, name) in diffs.iter().zip(&names) {
             let _ = writeln!(
                 text,
                 "  {:<width$}  {:>8}  {:>8}  {:>28}  {:>9}",
-                d.name.chars().take(width).collect::<String>(),
+                name,
                 percent(d.baseline),
                 percent(d.variant_value),
                 format!("{} pp [{}, {}]", pp(d.difference), pp(d.ci95_low), pp(d.ci95_high)),

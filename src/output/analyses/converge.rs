@@ -41,15 +41,17 @@ impl ConvergeView<'_> {
         (0..sc.outcomes.len()).filter(|&o| listed(sc, o, self.last()[o], self.exact.get())).collect()
     }
 
-    fn width(&self) -> usize {
-        self.outcomes().iter().map(|&o| self.scenario.outcomes[o].chars().count()).max().unwrap_or(7).clamp(7, 30)
+    /// The listed outcomes' labels fitted to the first column, and its width.
+    fn names(&self) -> (Vec<String>, usize) {
+        let labels: Vec<&str> = self.outcomes().iter().map(|&o| self.scenario.outcomes[o].as_str()).collect();
+        crate::format::fit(&labels, 30)
     }
 
     /// The running shares at the shown checkpoints.
     fn shares(&self, text: &mut String) {
-        let (sc, runs, width) = (self.scenario, self.config.runs, self.width());
-        for o in self.outcomes() {
-            let _ = write!(text, "{:<width$}", sc.outcomes[o].chars().take(width).collect::<String>());
+        let (runs, (names, width)) = (self.config.runs, self.names());
+        for (o, name) in self.outcomes().into_iter().zip(&names) {
+            let _ = write!(text, "{name:<width$}");
             for p in self.points.iter().filter(|p| shown(p.runs, runs)) {
                 let (lo, hi) = wilson(p.outcome_runs[o], p.runs);
                 let s = p.outcome_runs[o] as f64 / p.runs as f64;
@@ -65,18 +67,17 @@ impl ConvergeView<'_> {
 
     /// Runs needed for half-widths of 1 and 0.1 points, with rare-outcome warnings.
     fn runs_needed(&self, text: &mut String) {
-        let (sc, e, width) = (self.scenario, self.exact.get(), self.width());
+        let (e, (names, width)) = (self.exact.get(), self.names());
         let _ = writeln!(
             text,
             "\n\nRuns needed for a 95% half-width below 1 and 0.1 percentage points ({} probabilities):",
             if e.is_some() { "exact" } else { "sampled" }
         );
-        for o in self.outcomes() {
+        for (o, name) in self.outcomes().into_iter().zip(&names) {
             let p = e.map_or(self.last()[o] as f64 / self.config.runs as f64, |e| e.outcome[o]);
             let _ = writeln!(
                 text,
-                "  {:<width$}  {:>12}  {:>14}",
-                sc.outcomes[o].chars().take(width).collect::<String>(),
+                "  {name:<width$}  {:>12}  {:>14}",
                 count(runs_for_half_width(p, 0.01)),
                 count(runs_for_half_width(p, 0.001))
             );

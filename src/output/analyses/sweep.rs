@@ -78,9 +78,12 @@ impl Presenter for SweepView<'_> {
             count(self.config.runs),
             self.config.seed
         );
+        let labels: Vec<&str> = outcomes.iter().map(|&o| sc.outcomes[o].as_str()).collect();
+        let (names, width) = crate::format::fit(&labels, 14);
+        let width = width.max(8);
         let _ = write!(text, "{:>10}", "value");
-        for &o in &outcomes {
-            let _ = write!(text, "  {:>14}", sc.outcomes[o].chars().take(14).collect::<String>());
+        for name in &names {
+            let _ = write!(text, "  {name:>width$}");
         }
         text.push('\n');
         for p in &self.points {
@@ -90,7 +93,7 @@ impl Presenter for SweepView<'_> {
                     Some(e) => percent(e.outcome[o]),
                     None => percent(p.result.tally.outcome_runs[o] as f64 / p.result.tally.runs as f64),
                 };
-                let _ = write!(text, "  {cell:>14}");
+                let _ = write!(text, "  {cell:>width$}");
             }
             text.push('\n');
         }

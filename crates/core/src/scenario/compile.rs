@@ -72,10 +72,22 @@ pub(super) fn compile(file: &str, bytes: &str) -> Result<Scenario, LoadError> {
                 // Past the end of the file: show where the unfinished value starts instead.
                 d.locate_in(src);
             }
-            if let Some(key) = e.message.strip_prefix("duplicate field `").and_then(|r| r.split('`').next()) {
+            let duplicate = ["duplicate field `", "duplicate key `"].iter().find_map(|p| e.message.strip_prefix(p));
+            if let Some(key) = duplicate.and_then(|r| r.split('`').next()) {
                 d.location = d.location.and_then(|at| repeated_key(src, at, key)).or(d.location);
             }
-            d.help = parse_help(&e.path, &e.message);
+            let at_tab = d.location.and_then(|(l, c)| src.lines().nth(l - 1)?.chars().nth(c - 1)) == Some('\t');
+            if at_tab && e.message.contains("cannot start a value") {
+                d.message = "a tab character is used for indentation".into();
+            }
+            if d.message.contains("tab character") {
+                // The parser's tree path points near the tab, not at it; the line does.
+                d.path.clear();
+            }
+            if let Some(n) = e.message.strip_prefix("invalid type: integer `").and_then(|r| r.split('`').next()) {
+                d.message = format!("this number is not written in decimal (it reads as {n})");
+            }
+            d.help = parse_help(&e.path, &d.message);
             return Err(fail(vec![d]));
         }
     };
@@ -165,14 +177,38 @@ fn parse_help(path: &str, message: &str) -> Option<String> {
     if message.contains("duplicate") {
         return None; // our own message already says what to do
     }
-    if message.contains("invalid type") {
-        return Some("check the value's type: numbers unquoted, text quoted if it looks like a number".into());
+    if message.contains("tab character") {
+        return Some(
+            "indent with spaces, not tabs: YAML does not allow tabs in indentation (most editors can convert them)"
+                .into(),
+        );
+    }
+    if message.contains("not written in decimal") {
+        return Some("write the number in decimal, e.g. `16` (hexadecimal, octal and binary are not read here)".into());
+    }
+    if message.contains("expected a boolean") {
+        return Some("write `true` or `false` (`yes`, `no`, `on` and `off` are text in YAML 1.2)".into());
+    }
+    if message.contains("invalid type: a list, expected a node") {
+        return Some("check the indentation: `branches:` belongs inside a node, indented under the node's id".into());
+    }
+    if message.contains("invalid type: a list") && message.contains("expected") {
+        return Some("check the indentation: this key takes a single value or a mapping, not a list".into());
+    }
+    if message.contains("invalid type: a mapping, expected a list") {
+        return Some("this key takes a list: start each entry with `- `, e.g. `- when: ...`".into());
+    }
+    if message.contains("invalid type: string") && message.contains("expected a number") {
+        return Some("write the number without quotes".into());
+    }
+    if message.contains("invalid type") && message.contains("expected text") {
+        return Some("quote text that YAML would read as a number or a boolean, e.g. `label: \"2024\"`".into());
     }
     if message.contains("end of stream") {
         return Some("a quote or bracket is opened but never closed; look at the value named above".into());
     }
-    if message.contains("cannot start any token") {
-        return Some("indent with spaces, not tabs, and quote text that starts with `@`, `` ` ``, `%` or `|`".into());
+    if message.contains("cannot start a value") {
+        return Some("quote text that starts with `@`, `` ` ``, `%` or `|`".into());
     }
     if message.contains("mapping values are not allowed") {
         return Some("text that contains `: ` must be quoted, e.g. `question: \"Who acts: A or B?\"`".into());

@@ -78,7 +78,47 @@ pub(super) fn check(sc: &Scenario) -> (Vec<Diagnostic>, Vec<String>) {
             ));
         }
     }
+    warnings.extend(overwritten_outcomes(sc, &seen));
     (problems, warnings)
+}
+
+/// Outcomes set on a branch that continues to a node from which every possible path
+/// sets another outcome: the label can never be a run's outcome. `sets[n]` is the least
+/// fixed point of "every possible branch of `n` sets an outcome or leads to a node that
+/// does", so loops count as not setting one (a warning only where it is certain).
+fn overwritten_outcomes(sc: &Scenario, reachable: &[bool]) -> Vec<String> {
+    let n = sc.nodes.len();
+    let mut sets = vec![false; n];
+    loop {
+        let mut changed = false;
+        for i in 0..n {
+            let all = sc
+                .node_branches(i as u32)
+                .iter()
+                .filter(|b| b.possible())
+                .all(|b| b.outcome.is_some() || b.next.is_some_and(|m| sets[m as usize]));
+            if all && !sets[i] {
+                sets[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    sc.branches
+        .iter()
+        .filter(|b| reachable[b.node as usize] && b.possible())
+        .filter_map(|b| Some((b, b.outcome?, b.next?)))
+        .filter(|(_, _, next)| sets[*next as usize])
+        .map(|(b, o, next)| {
+            format!(
+                "the outcome `{}` set by `{}` is always replaced later: every path from `{}` sets another outcome; \
+                 remove it, or move it to a branch that ends the walk",
+                sc.outcomes[o as usize], b.full_id, sc.nodes[next as usize].id
+            )
+        })
+        .collect()
 }
 
 /// Nodes that lie on a cycle of possible edges (and so can be visited more than once):
