@@ -54,6 +54,11 @@ pub enum Command {
     /// Shares and interval widths at growing run counts, next to the exact values
     #[command(after_help = "Example:\n  whatif converge putin_north_korea_visit --runs 1000000")]
     Converge(ConvergeArgs),
+    /// Each indicator step by step (or at each visit of one node): mean and 90% band
+    #[command(
+        after_help = "Examples:\n  whatif timeline putin_north_korea_visit\n  whatif timeline outbreak.yaml --node week"
+    )]
+    Timeline(TimelineArgs),
     /// A self-contained HTML page with charts (works offline)
     #[command(after_help = "Example:\n  whatif report putin_north_korea_visit --runs 200000")]
     Report(ReportArgs),
@@ -239,6 +244,16 @@ pub struct SensitivityArgs {
     /// The factors each weight is multiplied by, LOW,HIGH
     #[arg(long, default_value = "0.5,2", value_parser = parse_factors)]
     pub factors: Factors,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    pub scenario: String,
+    /// Read the values at each visit of this node (a loop's week, say) instead of after each step
+    #[arg(long)]
+    pub node: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
 }

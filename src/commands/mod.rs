@@ -9,6 +9,7 @@ mod run;
 mod sensitivity;
 mod settings;
 mod sweep;
+mod timeline;
 mod tree;
 
 use crate::cli::{Cli, Command};
@@ -84,6 +85,7 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Sensitivity(args) => sensitivity::sensitivity(&args),
         Command::Converge(args) => converge::converge(&args),
+        Command::Timeline(args) => timeline::timeline(&args),
         Command::Replay(args) => replay::replay(&args),
         Command::Report(args) => report::report(&args),
         Command::Schema => {

@@ -24,6 +24,8 @@ pub const KNOWN_FILES: &[&str] = &[
     "sweep.csv",
     "sensitivity.csv",
     "convergence.csv",
+    "timeline.csv",
+    "timeline.html",
     "comparison.csv",
     "differences.csv",
     "indicator_differences.csv",

@@ -7,6 +7,7 @@ pub mod converge;
 pub mod run;
 pub mod sensitivity;
 pub mod sweep;
+pub mod timeline;
 
 use std::path::Path;
 

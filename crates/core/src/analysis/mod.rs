@@ -7,6 +7,7 @@ pub mod converge;
 pub mod replay;
 pub mod sensitivity;
 pub mod sweep;
+pub mod timeline;
 
 use crate::stats::Z95;
 
