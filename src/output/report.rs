@@ -16,6 +16,18 @@ use std::fmt::Write;
 
 const WIDTH: u32 = 860;
 const EXACT_COLOUR: RGBColor = RGBColor(200, 30, 30);
+
+/// Line colours that stay visible on white and apart for colour-blind readers (the
+/// Okabe-Ito palette without its yellow).
+pub const SERIES: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(230, 159, 0),
+    RGBColor(86, 180, 233),
+    RGBColor(0, 0, 0),
+];
 const BAR_COLOUR: RGBColor = RGBColor(70, 120, 180);
 
 /// An axis label: a share as a percentage with trailing zeros trimmed (`-0.5%`, `1%`).
@@ -138,7 +150,7 @@ pub fn convergence_chart(
             .margin_right(40)
             .x_label_area_size(36)
             .y_label_area_size(60)
-            .build_cartesian_2d((10f64..last).log_scale(), 0f64..(top * 1.1).max(0.01))
+            .build_cartesian_2d((10f64..last).log_scale(), 0f64..(top * 1.45).max(0.01))
         else {
             return String::new();
         };
@@ -151,7 +163,7 @@ pub fn convergence_chart(
             .y_label_formatter(&|y| axis_percent(*y))
             .draw();
         for (j, &o) in outcomes.iter().enumerate() {
-            let colour = Palette99::pick(j).to_rgba();
+            let colour = SERIES[j % SERIES.len()].to_rgba();
             let series = points.iter().map(|p| (p.runs as f64, share(p.runs, p.outcome_runs[o])));
             if let Ok(s) = chart.draw_series(LineSeries::new(series, colour.stroke_width(2))) {
                 s.label(labels[o].chars().take(40).collect::<String>())
