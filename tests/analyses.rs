@@ -209,3 +209,30 @@ fn the_main_pass_records_the_same_checkpoints_as_converge() {
         }
     }
 }
+
+#[test]
+fn sweep_and_sensitivity_draw_their_charts() {
+    let out = tempfile::tempdir().unwrap();
+    let sweep = out.path().join("sweep");
+    whatif()
+        .args([
+            "sweep",
+            "putin_north_korea_visit",
+            "--vary",
+            "military.more_ammunition=0:8:3",
+            "--runs",
+            "2000",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&sweep)
+        .assert()
+        .success();
+    let page = fs::read_to_string(sweep.join("sweep.html")).unwrap();
+    assert!(page.contains("NOTICE:") && page.matches("<circle").count() >= 12, "4 outcomes at 3 values");
+    let sens = out.path().join("sens");
+    whatif().args(["sensitivity", "putin_north_korea_visit", "--quiet", "--out"]).arg(&sens).assert().success();
+    let page = fs::read_to_string(sens.join("sensitivity.html")).unwrap();
+    assert!(page.contains("NOTICE:") && page.matches("<svg").count() == 4, "one tornado per outcome");
+    assert!(page.contains("ukraine.not_prolonged"));
+}

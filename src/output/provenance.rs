@@ -22,6 +22,8 @@ pub const KNOWN_FILES: &[&str] = &[
     "runs.csv",
     "report.html",
     "sweep.csv",
+    "sweep.html",
+    "sensitivity.html",
     "sensitivity.csv",
     "convergence.csv",
     "timeline.csv",

@@ -31,6 +31,87 @@ impl SweepView<'_> {
             .collect()
     }
 
+    /// Each outcome's share against the varied value: points with 95% whiskers, and the
+    /// exact values as dashed lines where the analysis completed.
+    fn chart(&self) -> String {
+        use crate::output::report::SERIES;
+        use plotters::prelude::*;
+        let sc = self.scenario;
+        let outcomes = self.outcomes();
+        let xs: Vec<f64> = self.points.iter().map(|p| p.value).collect();
+        let (x0, x1) = (xs.first().copied().unwrap_or(0.0), xs.last().copied().unwrap_or(1.0));
+        let pad = ((x1 - x0) * 0.04).max(1e-9);
+        // Room above the highest whisker for the legend.
+        let top = self
+            .points
+            .iter()
+            .flat_map(|p| outcomes.iter().map(move |&o| wilson(p.result.tally.outcome_runs[o], p.result.tally.runs).1))
+            .fold(0.0f64, f64::max);
+        let top = (top * 1.4).clamp(0.05, 1.0);
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, (820, 420)).into_drawing_area();
+            let _ = root.fill(&WHITE);
+            let Ok(mut chart) = ChartBuilder::on(&root)
+                .caption(format!("Outcome shares as the {} varies", self.varied), ("sans-serif", 18))
+                .margin(12)
+                .x_label_area_size(38)
+                .y_label_area_size(56)
+                .build_cartesian_2d((x0 - pad)..(x1 + pad), 0f64..top)
+            else {
+                return String::new();
+            };
+            let _ = chart
+                .configure_mesh()
+                .x_desc("value; dots: sampled share with 95% interval; dashed: exact in this file")
+                .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))
+                .x_label_style(("sans-serif", 12))
+                .y_label_style(("sans-serif", 12))
+                .draw();
+            for (j, &o) in outcomes.iter().enumerate() {
+                let colour = SERIES[j % SERIES.len()];
+                let share = |p: &Point| p.result.tally.outcome_runs[o] as f64 / p.result.tally.runs as f64;
+                let whiskers = self.points.iter().map(|p| {
+                    let (lo, hi) = wilson(p.result.tally.outcome_runs[o], p.result.tally.runs);
+                    PathElement::new([(p.value, lo), (p.value, hi)], colour.stroke_width(2))
+                });
+                let _ = chart.draw_series(whiskers);
+                let dots = self.points.iter().map(|p| Circle::new((p.value, share(p)), 4, colour.filled()));
+                if let Ok(s) = chart.draw_series(dots) {
+                    s.label(sc.outcomes[o].clone()).legend(move |(x, y)| Circle::new((x + 8, y), 4, colour.filled()));
+                }
+                let exact: Vec<(f64, f64)> =
+                    self.points.iter().filter_map(|p| p.exact.get().map(|e| (p.value, e.outcome[o]))).collect();
+                if exact.len() > 1 {
+                    let _ = chart.draw_series(DashedLineSeries::new(exact, 6, 4, colour.stroke_width(2)));
+                }
+            }
+            let _ = chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperRight)
+                .label_font(("sans-serif", 13))
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK)
+                .draw();
+            let _ = root.present();
+        }
+        svg
+    }
+
+    fn page(&self) -> String {
+        let sc = self.scenario;
+        let meta = format!(
+            "Sweeping the {}; {} runs per point, seed {}",
+            crate::output::report::escape(&self.what()),
+            count(self.config.runs),
+            self.config.seed
+        );
+        let mut html = crate::output::report::page_start(&format!("{}: sweep", sc.title), sc, &meta);
+        html.push_str(&self.chart());
+        html.push_str(crate::output::report::page_end());
+        html
+    }
+
     fn what(&self) -> String {
         let sc = self.scenario;
         match self.target {
@@ -64,7 +145,7 @@ impl Presenter for SweepView<'_> {
             }
         }
         let header = ["value", "outcome", "runs", "share", "ci95_low", "ci95_high", "exact_probability"];
-        vec![("sweep.csv", csv_bytes(&header, &rows))]
+        vec![("sweep.csv", csv_bytes(&header, &rows)), ("sweep.html", self.page().into_bytes())]
     }
 
     fn text(&self, dir: &Path) -> String {
@@ -97,7 +178,7 @@ impl Presenter for SweepView<'_> {
             }
             text.push('\n');
         }
-        let _ = writeln!(text, "\nfiles: {}/sweep.csv", dir.display());
+        let _ = writeln!(text, "\nfiles: {}/sweep.csv, sweep.html", dir.display());
         text
     }
 
