@@ -17,6 +17,17 @@ use std::fmt::Write;
 const WIDTH: u32 = 860;
 const EXACT_COLOUR: RGBColor = RGBColor(200, 30, 30);
 
+/// Whether values from `lo` to `hi` can be drawn: a chart library's axis arithmetic
+/// overflows (and loops) near the top of the number range, so charts of values beyond
+/// 1e15 in size are left out, with a line saying so.
+pub fn drawable(lo: f64, hi: f64) -> bool {
+    lo.is_finite() && hi.is_finite() && lo.abs().max(hi.abs()) < 1e15
+}
+
+/// Where a chart is left out because its values are too large to draw.
+pub const NOT_DRAWN: &str =
+    "<p class=\"meta\">(No chart: the values are too large to draw; the CSV file has them all.)</p>\n";
+
 /// Line colours that stay visible on white and apart for colour-blind readers (the
 /// Okabe-Ito palette without its yellow).
 pub const SERIES: [RGBColor; 7] = [

@@ -40,6 +40,9 @@ impl SweepView<'_> {
         let outcomes = self.outcomes();
         let xs: Vec<f64> = self.points.iter().map(|p| p.value).collect();
         let (x0, x1) = (xs.first().copied().unwrap_or(0.0), xs.last().copied().unwrap_or(1.0));
+        if !crate::output::report::drawable(x0, x1) {
+            return crate::output::report::NOT_DRAWN.to_string();
+        }
         let pad = ((x1 - x0) * 0.04).max(1e-9);
         // Room above the highest whisker for the legend.
         let top = self

@@ -96,6 +96,9 @@ impl TimelineView<'_> {
         let (x0, x1) = (series.first().map_or(0.0, |p| p.0), series.last().map_or(1.0, |p| p.0).max(1.0));
         let lo = series.iter().map(|p| p.2.min(p.1)).fold(f64::INFINITY, f64::min);
         let hi = series.iter().map(|p| p.3.max(p.1)).fold(f64::NEG_INFINITY, f64::max);
+        if !crate::output::report::drawable(lo, hi) {
+            return crate::output::report::NOT_DRAWN.to_string();
+        }
         let pad = ((hi - lo) * 0.08).max(0.5);
         let mut svg = String::new();
         {
