@@ -96,9 +96,10 @@ impl ConvergeView<'_> {
 impl Presenter for ConvergeView<'_> {
     fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
         let (sc, e) = (self.scenario, self.exact.get());
+        let outcomes = self.outcomes();
         let mut rows = Vec::new();
         for point in &self.points {
-            for o in self.outcomes() {
+            for &o in &outcomes {
                 let (k, counts) = (point.runs, &point.outcome_runs);
                 let (lo, hi) = wilson(counts[o], k);
                 let s = counts[o] as f64 / k as f64;

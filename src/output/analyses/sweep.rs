@@ -131,10 +131,11 @@ impl SweepView<'_> {
 impl Presenter for SweepView<'_> {
     fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
         let sc = self.scenario;
+        let outcomes = self.outcomes();
         let mut rows = Vec::new();
         for p in &self.points {
             let t = &p.result.tally;
-            for o in self.outcomes() {
+            for &o in &outcomes {
                 let (lo, hi) = wilson(t.outcome_runs[o], t.runs);
                 rows.push(vec![
                     value(p.value),
