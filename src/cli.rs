@@ -186,6 +186,8 @@ pub enum SortArg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TreeFormatArg {
     Text,
+    /// A diagram sized for a 16:9 slide (conditions, chances and loops drawn)
+    Svg,
     Dot,
     Mermaid,
 }

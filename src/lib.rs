@@ -18,7 +18,7 @@ pub mod progress;
 
 // The engine lives in `crates/core` (`whatif-core`, which also builds for the browser);
 // its modules are re-exported under their old paths.
-pub use whatif_core::{analysis, engine, executor, format, stats, yaml};
+pub use whatif_core::{analysis, diagram, engine, executor, format, stats, yaml};
 
 /// The core's scenario module, with [`files::load_file`] beside `load_str`.
 pub mod scenario {

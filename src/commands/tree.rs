@@ -10,6 +10,11 @@ pub fn tree(args: &TreeArgs) -> Result<(), AppError> {
     let sc = load_one(&args.scenario)?;
     let exact = ExactStatus::compute(&sc, Budget::default());
     let name = match args.format {
+        TreeFormatArg::Svg => {
+            let picture = crate::diagram::svg(&sc, exact.get()).map_err(AppError::Usage)?;
+            print(&picture);
+            return Ok(());
+        }
         TreeFormatArg::Text => "text",
         TreeFormatArg::Dot => "dot",
         TreeFormatArg::Mermaid => "mermaid",

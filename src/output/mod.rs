@@ -15,6 +15,7 @@ mod outcomes;
 mod paths;
 pub mod provenance;
 pub mod report;
+pub mod side_by_side;
 pub mod terminal;
 pub mod tree;
 

@@ -281,7 +281,9 @@ const STYLE: &str = "body{font-family:sans-serif;max-width:900px;margin:24px aut
 .meta{color:#555;font-size:14px}table{border-collapse:collapse;font-size:14px;margin:8px 0}\
 td,th{border-bottom:1px solid #ddd;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}\
 pre{background:#f6f6f6;padding:10px;overflow-x:auto;font-size:12px;line-height:1.35}\
-.hist{display:flex;flex-wrap:wrap;gap:10px}h2{margin-top:28px}";
+.hist{display:flex;flex-wrap:wrap;gap:10px}h2{margin-top:28px}svg{max-width:100%;height:auto}\
+.meta,li,p,h1,h2{overflow-wrap:anywhere}td+td,th+th{white-space:nowrap}.scroll{overflow-x:auto}.diagram{max-width:none}\
+figure{margin:12px 0}figure.wide{width:100%}summary{cursor:pointer;margin:8px 0}";
 
 /// The head of a page: the title, the notice, where the scenario comes from (its
 /// sources, description and file) and the run's settings.
@@ -295,7 +297,7 @@ pub fn page_start(title: &str, sc: &Scenario, meta: &str) -> String {
     }
     let _ = writeln!(provenance, "<p class=\"meta\">Scenario file: {} (SHA-256 {})</p>", escape(&sc.file), sc.sha256);
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title><style>{STYLE}</style></head><body>\n\
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title><style>{STYLE}</style></head><body>\n\
          <h1>{t}</h1>\n<div class=\"notice\">NOTICE: {n}</div>\n{provenance}<p class=\"meta\">{meta}</p>\n",
         t = escape(title),
         n = escape(&sc.notice),
@@ -336,7 +338,7 @@ pub fn run_page(r: &RunReport, tree_text: &str) -> String {
         .collect();
     html.push_str("<h2>Outcomes</h2>\n");
     html.push_str(&interval_chart("Share of runs by outcome", &rows, true));
-    html.push_str("\n<table><tr><th>outcome</th><th>runs</th><th>share</th><th>95% interval</th><th>exact in this file</th></tr>\n");
+    html.push_str("\n<div class=\"scroll\"><table><tr><th>outcome</th><th>runs</th><th>share</th><th>95% interval</th><th>exact in this file</th></tr>\n");
     for (row, &o) in rows.iter().zip(&order) {
         let _ = writeln!(
             html,
@@ -349,7 +351,7 @@ pub fn run_page(r: &RunReport, tree_text: &str) -> String {
             row.exact.map(percent).unwrap_or_default()
         );
     }
-    html.push_str("</table>\n<h2>Convergence</h2>\n");
+    html.push_str("</table></div>\n<h2>Convergence</h2>\n");
     html.push_str(&convergence_chart(&sc.outcomes, points, &order, exact.map(|e| &e.outcome[..])));
     if !sc.indicators.is_empty() {
         html.push_str("\n<h2>Indicators (final values)</h2>\n<div class=\"hist\">\n");
@@ -358,23 +360,41 @@ pub fn run_page(r: &RunReport, tree_text: &str) -> String {
         }
         html.push_str("</div>\n");
     }
-    html.push_str("<h2>The scenario</h2>\n<pre>");
+    html.push_str("<h2>The scenario</h2>\n");
+    match crate::diagram::svg(sc, exact) {
+        Ok(picture) => {
+            let _ = writeln!(html, "<figure class=\"wide\">{picture}</figure>");
+        }
+        Err(why) => {
+            let _ = writeln!(html, "<p class=\"meta\">No diagram: {}.</p>", escape(&why));
+        }
+    }
+    html.push_str("<details><summary>The scenario as text</summary><pre>");
     html.push_str(&escape(tree_text));
-    html.push_str("</pre>\n");
+    html.push_str("</pre></details>\n");
     html.push_str(page_end());
     html
 }
 
-/// The report of a comparison: per variant, the paired differences with intervals.
-pub fn compare_page(
-    title: &str,
-    base: &Scenario,
-    meta: &str,
-    sections: &[(String, Vec<String>, Vec<IntervalRow>)],
-) -> String {
+/// One variant's part of the compare page.
+pub struct CompareSection {
+    pub name: String,
+    /// The baseline's and the variant's names.
+    pub files: (String, String),
+    pub changes: Vec<String>,
+    /// Each outcome's share in both files.
+    pub shares: Vec<super::side_by_side::SharePair>,
+    /// Paired differences (variant minus baseline).
+    pub rows: Vec<IntervalRow>,
+}
+
+/// The report of a comparison: per variant, both sets of shares side by side, then the
+/// paired differences with intervals.
+pub fn compare_page(title: &str, base: &Scenario, meta: &str, sections: &[CompareSection]) -> String {
     let mut html = page_start(title, base, meta);
-    for (name, changes, rows) in sections {
+    for CompareSection { name, files, changes, shares, rows } in sections {
         let _ = writeln!(html, "<h2>{}</h2>", escape(name));
+        html.push_str(&super::side_by_side::chart((&files.0, &files.1), shares));
         if !changes.is_empty() {
             html.push_str("<p>What differs between the files:</p><ul>\n");
             for c in changes {
@@ -384,7 +404,7 @@ pub fn compare_page(
         }
         html.push_str(&interval_chart("Paired difference in share (variant minus baseline)", rows, false));
         html.push_str(
-            "\n<table><tr><th>outcome</th><th>difference</th><th>95% interval</th><th>exact in this file</th></tr>\n",
+            "\n<div class=\"scroll\"><table><tr><th>outcome</th><th>difference</th><th>95% interval</th><th>exact in this file</th></tr>\n",
         );
         for r in rows {
             let pp = |x: f64| format!("{} pp", crate::format::fixed(100.0 * x, 2));
@@ -398,7 +418,7 @@ pub fn compare_page(
                 r.exact.map(pp).unwrap_or_default()
             );
         }
-        html.push_str("</table>\n");
+        html.push_str("</table></div>\n");
     }
     html.push_str(page_end());
     html

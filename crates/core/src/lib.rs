@@ -11,6 +11,7 @@
 //! illustrative, and every result carries their notice.
 
 pub mod analysis;
+pub mod diagram;
 pub mod engine;
 pub mod executor;
 pub mod format;

@@ -9,7 +9,8 @@ use crate::engine::simulate::SimConfig;
 use crate::format::{exact_or_empty, percent, share, value};
 use crate::output::csv_bytes;
 use crate::output::json::{CompareJson, DifferenceJson, ScenarioJson, to_text};
-use crate::output::report::{IntervalRow, compare_page};
+use crate::output::report::{CompareSection, IntervalRow, compare_page};
+use crate::output::side_by_side::SharePair;
 use crate::output::terminal::count;
 use crate::scenario::Scenario;
 use crate::stats::wilson;
@@ -120,29 +121,51 @@ impl CompareView<'_> {
     /// The report page: per variant, its changes and a chart of the differences.
     fn page(&self) -> String {
         let base = &self.scenarios[0];
-        let sections: Vec<_> = (0..self.pairs.len())
-            .map(|v| {
-                let changes = self.changes(v).iter().map(Change::describe).collect();
-                let rows = self
-                    .outcome_diffs(v)
-                    .into_iter()
-                    .map(|d| IntervalRow {
-                        label: d.name,
-                        value: d.difference,
-                        lo: d.ci95_low,
-                        hi: d.ci95_high,
-                        exact: d.exact_difference,
-                    })
-                    .collect();
-                (format!("{} vs {}", self.scenarios[v + 1].stem, base.stem), changes, rows)
-            })
-            .collect();
+        let sections: Vec<CompareSection> = (0..self.pairs.len()).map(|v| self.page_section(v)).collect();
         let meta = format!(
             "{} runs per file &middot; seed {} &middot; paired by run (common random numbers)",
             count(self.config.runs),
             self.config.seed
         );
         compare_page(&format!("{} and its variants", base.title), base, &meta, &sections)
+    }
+
+    /// One variant's part of the report page.
+    fn page_section(&self, v: usize) -> CompareSection {
+        let (base, variant) = (&self.scenarios[0], &self.scenarios[v + 1]);
+        let row = |label: &str, share: f64, runs: u64, exact: Option<f64>| {
+            let (lo, hi) = wilson(runs, self.config.runs);
+            IntervalRow { label: label.to_string(), value: share, lo, hi, exact }
+        };
+        let diffs = self.outcome_diffs(v);
+        let p = &self.pairs[v];
+        let shares = diffs
+            .iter()
+            .map(|d| {
+                let o = p.labels.iter().position(|l| *l == d.name).expect("differences are over the pair's labels");
+                SharePair {
+                    base: row(&d.name, d.baseline, p.base[o], self.exact_p(0, &d.name)),
+                    variant: row(&d.name, d.variant_value, p.variant[o], self.exact_p(v + 1, &d.name)),
+                }
+            })
+            .collect();
+        let rows = diffs
+            .into_iter()
+            .map(|d| IntervalRow {
+                label: d.name,
+                value: d.difference,
+                lo: d.ci95_low,
+                hi: d.ci95_high,
+                exact: d.exact_difference,
+            })
+            .collect();
+        CompareSection {
+            name: format!("{} vs {}", variant.stem, base.stem),
+            files: (base.stem.clone(), variant.stem.clone()),
+            changes: self.changes(v).iter().map(Change::describe).collect(),
+            shares,
+            rows,
+        }
     }
 
     /// One variant's section of the terminal text.
