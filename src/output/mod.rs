@@ -1,129 +1,34 @@
 //! Everything `whatif` writes: one small module per format behind one interface, as
 //! hyperfine does in its `src/export/`.
 //!
-//! A [`CsvTable`] turns a [`RunReport`] into one CSV file (README, "Output files").
+//! A [`CsvTable`] (from the core, which the browser page shares) turns a [`RunReport`]
+//! into one CSV file (README, "Output files").
 //! [`write_run`] writes them all through an atomic [`atomic::FileSet`]; the terminal
 //! table is in [`terminal`].
 
 pub mod analyses;
 pub mod atomic;
-mod branches;
-mod indicators;
 pub mod json;
 mod manifest;
-mod outcomes;
-mod paths;
 pub mod provenance;
 pub mod report;
 pub mod side_by_side;
 pub mod terminal;
 pub mod tree;
 
-use crate::engine::exact::{self, Exact};
-use crate::engine::simulate::{SimConfig, SimResult};
 use crate::scenario::Scenario;
 use atomic::{FileSet, OutputError};
 use std::path::{Path, PathBuf};
 
-/// How the seed was chosen, for the manifest and the terminal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SeedSource {
-    Default,
-    Given,
-    Random,
-}
-
 pub use crate::engine::exact::ExactStatus;
+pub use whatif_core::export::{CsvTable, RunReport, SeedSource, listed, render};
 
-/// Whether a table lists outcome `o`: always when an author wrote it, otherwise when it
-/// occurred in some run or has a positive exact probability (implicit labels and
-/// `(step limit)` that never happen stay out).
-pub fn listed(sc: &Scenario, o: usize, runs: u64, exact: Option<&Exact>) -> bool {
-    sc.explicit_outcomes[o] || runs > 0 || exact.is_some_and(|e| e.outcome[o] > 1e-12)
-}
-
-/// Everything a run's outputs are made from.
-pub struct RunReport<'a> {
-    pub scenario: &'a Scenario,
-    pub config: SimConfig,
-    pub seed_source: SeedSource,
-    pub result: &'a SimResult,
-    pub exact: &'a ExactStatus,
-    /// The exact analysis's state budget (recorded so the run can be repeated).
-    pub exact_states: u64,
-    /// Exact probability of each row of `result.paths`, where known.
-    pub path_exact: Vec<Option<f64>>,
-    /// Outcomes by share of runs (`--sort share`) rather than in file order.
-    pub by_share: bool,
-}
-
-impl<'a> RunReport<'a> {
-    /// A report; computes the exact probabilities of the listed paths.
-    pub fn new(
-        scenario: &'a Scenario,
-        config: SimConfig,
-        seed_source: SeedSource,
-        result: &'a SimResult,
-        exact: &'a ExactStatus,
-    ) -> Self {
-        let path_exact = match exact {
-            ExactStatus::Done(_) => {
-                result.paths.iter().map(|p| exact::path_probability(scenario, &p.branches)).collect()
-            }
-            _ => vec![None; result.paths.len()],
-        };
-        RunReport {
-            scenario,
-            config,
-            seed_source,
-            result,
-            exact,
-            exact_states: exact::DEFAULT_MAX_STATES,
-            path_exact,
-            by_share: false,
-        }
-    }
-
-    /// Outcome indexes in table order: the file's order (outcomes an author wrote, then
-    /// implicit ones, then `(step limit)`), so that a table reads as a list rather than a
-    /// ranking; with `by_share`, most runs first, ties in file order. Outcomes an author
-    /// wrote are always listed; others when they occur or have positive exact probability.
-    pub fn outcome_order(&self) -> Vec<usize> {
-        let counts = &self.result.tally.outcome_runs;
-        let exact = self.exact.get();
-        let mut order: Vec<usize> =
-            (0..self.scenario.outcomes.len()).filter(|&o| listed(self.scenario, o, counts[o], exact)).collect();
-        if self.by_share {
-            order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
-        }
-        order
-    }
-}
-
-/// One CSV file of the run's results.
-pub trait CsvTable {
-    /// The file name, e.g. `outcomes.csv`.
-    fn file_name(&self) -> &'static str;
-    /// Writes the header and rows.
-    fn write(&self, report: &RunReport, out: &mut csv::Writer<Vec<u8>>) -> csv::Result<()>;
-}
-
-/// The tables every run writes (all but the optional `runs.csv`).
+/// The tables every run writes (all but the optional `runs.csv`): the core's result
+/// tables, then the manifest.
 pub fn tables() -> Vec<Box<dyn CsvTable>> {
-    vec![
-        Box::new(outcomes::Outcomes),
-        Box::new(branches::Branches),
-        Box::new(paths::Paths),
-        Box::new(indicators::Indicators),
-        Box::new(manifest::Manifest),
-    ]
-}
-
-/// Renders one table to bytes.
-pub fn render(table: &dyn CsvTable, report: &RunReport) -> Vec<u8> {
-    let mut w = crate::format::csv_writer();
-    table.write(report, &mut w).expect("writing CSV to memory cannot fail");
-    w.into_inner().expect("writing CSV to memory cannot fail")
+    let mut all = whatif_core::export::tables();
+    all.push(Box::new(manifest::Manifest));
+    all
 }
 
 /// A CSV file from a header and rows, in the same dialect as every other output.

@@ -11,9 +11,11 @@
 //! illustrative, and every result carries their notice.
 
 pub mod analysis;
+pub mod clock;
 pub mod diagram;
 pub mod engine;
 pub mod executor;
+pub mod export;
 pub mod format;
 pub mod interrupt;
 pub mod scenario;

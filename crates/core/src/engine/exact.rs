@@ -22,11 +22,12 @@
 //! bound the work.
 
 use super::paths::PassThrough;
+use crate::clock::Stopwatch;
 use crate::scenario::condition::{Cond, Operand, Read};
 use crate::scenario::{EffectKind, Scenario};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The enumeration stops when less probability mass than this is still walking.
 pub const RESIDUAL_TARGET: f64 = 1e-12;
@@ -358,7 +359,7 @@ struct Walk<'a> {
     sc: &'a Scenario,
     plan: &'a Plan,
     budget: Budget,
-    started: Instant,
+    started: Stopwatch,
     states: u64,
     took: Vec<u64>,
     visits: Vec<u32>,
@@ -660,7 +661,7 @@ fn share_of_runs(sc: &Scenario, plan: &Plan, pass: &Pass) -> Vec<f64> {
 
 /// Computes the exact figures, or says why they cannot be computed.
 pub fn analyse(sc: &Scenario, budget: Budget) -> Result<Exact, ExactError> {
-    let started = Instant::now();
+    let started = Stopwatch::start();
     let plan = plan(sc)?;
     let mut walk = Walk {
         sc,
