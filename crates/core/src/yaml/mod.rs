@@ -10,6 +10,8 @@
 //! that adds up what aliases would expand to (serde_yaml copies an aliased value at
 //! every use, so one large string referenced thousands of times takes gigabytes).
 
+pub mod edit;
+
 use serde::de::DeserializeOwned;
 
 /// A YAML error, reduced to what a diagnostic needs.
