@@ -62,6 +62,9 @@ pub enum Command {
     /// A self-contained HTML page with charts (works offline)
     #[command(after_help = "Example:\n  whatif report putin_north_korea_visit --runs 200000")]
     Report(ReportArgs),
+    /// The interactive browser page (one offline HTML file with the engine inside)
+    #[command(after_help = "Examples:\n  whatif page\n  whatif page lesson.yaml lesson_variant.yaml --out lesson.html")]
+    Page(PageArgs),
     /// Tell one run as a story, step by step
     #[command(after_help = "Example:\n  whatif replay putin_north_korea_visit --run 17")]
     Replay(ReplayArgs),
@@ -286,6 +289,18 @@ pub struct ReplayArgs {
     /// Seed (as given to `run`)
     #[arg(long, value_parser = parse_seed)]
     pub seed: Option<SeedArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// Scenario files (or bundled names) to preload, the first shown first (default: the bundled ones)
+    pub scenarios: Vec<String>,
+    /// The page to write
+    #[arg(long, default_value = "output/whatif.html")]
+    pub out: PathBuf,
+    /// Print nothing on success
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,11 @@ use whatif_core::scenario::{LoadError, MAX_SCENARIO_BYTES, Scenario};
 
 /// Loads and validates a scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
+    load_file_with_text(path).map(|(sc, _)| sc)
+}
+
+/// Loads and validates a scenario file, and returns its text too.
+pub fn load_file_with_text(path: &Path) -> Result<(Scenario, String), LoadError> {
     let shown = crate::format::printable(&path.display().to_string()).into_owned();
     let whole = |msg: String, help: &str| LoadError::whole_file(&shown, msg, help);
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
@@ -46,5 +51,6 @@ pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
             "save the file as UTF-8 (most editors offer this under \"Save with encoding\")",
         )
     })?;
-    whatif_core::scenario::load_str(&shown, &src)
+    let sc = whatif_core::scenario::load_str(&shown, &src)?;
+    Ok((sc, src))
 }

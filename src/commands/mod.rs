@@ -3,6 +3,7 @@
 mod check;
 mod compare;
 mod converge;
+mod page;
 mod replay;
 mod report;
 mod run;
@@ -88,6 +89,7 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Timeline(args) => timeline::timeline(&args),
         Command::Replay(args) => replay::replay(&args),
         Command::Report(args) => report::report(&args),
+        Command::Page(args) => page::page(&args),
         Command::Schema => {
             print(&crate::scenario::model::json_schema());
             Ok(())
@@ -177,6 +179,11 @@ pub fn say(s: &Settings, text: &str) {
 /// Which one ran is never a guess: a path that exists wins, and a bare name that is
 /// both a bundled scenario and, with `.yaml`, a file here is refused, naming both.
 pub fn load(arg: &str) -> Result<Scenario, LoadError> {
+    load_with_text(arg).map(|(sc, _)| sc)
+}
+
+/// [`load`], also returning the scenario's text.
+pub fn load_with_text(arg: &str) -> Result<(Scenario, String), LoadError> {
     let not_bundled = |name: &str| {
         LoadError::whole_file(arg, format!("no bundled scenario is named `{name}`"), "run `whatif list` to see them")
     };
@@ -186,9 +193,9 @@ pub fn load(arg: &str) -> Result<Scenario, LoadError> {
     }
     let path = Path::new(arg);
     if path.exists() {
-        return scenario::load_file(path);
+        return crate::files::load_file_with_text(path);
     }
-    let Some(b) = bundled::find(arg.trim_end_matches(".yaml")) else { return scenario::load_file(path) };
+    let Some(b) = bundled::find(arg.trim_end_matches(".yaml")) else { return crate::files::load_file_with_text(path) };
     let local = Path::new(".").join(format!("{}.yaml", b.name));
     if local.exists() {
         return Err(LoadError::whole_file(
@@ -203,10 +210,10 @@ pub fn load(arg: &str) -> Result<Scenario, LoadError> {
 /// How a bundled scenario is named on the command line and in messages.
 pub const BUNDLED_PREFIX: &str = "bundled:";
 
-fn load_bundled(b: &bundled::Bundled) -> Result<Scenario, LoadError> {
+fn load_bundled(b: &bundled::Bundled) -> Result<(Scenario, String), LoadError> {
     let mut sc = scenario::load_str(&format!("{}.yaml", b.name), b.source)?;
     sc.file = format!("{BUNDLED_PREFIX}{}", b.name);
-    Ok(sc)
+    Ok((sc, b.source.to_string()))
 }
 
 /// Prints to stdout; a closed stdout (`whatif ... | head -1`) is not an error.

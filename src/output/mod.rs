@@ -10,18 +10,18 @@ pub mod analyses;
 pub mod atomic;
 pub mod json;
 mod manifest;
+pub mod page;
 pub mod provenance;
 pub mod report;
 pub mod side_by_side;
 pub mod terminal;
 pub mod tree;
 
-use crate::scenario::Scenario;
 use atomic::{FileSet, OutputError};
 use std::path::{Path, PathBuf};
 
 pub use crate::engine::exact::ExactStatus;
-pub use whatif_core::export::{CsvTable, RunReport, SeedSource, listed, render};
+pub use whatif_core::export::{CsvTable, RunReport, SeedSource, listed, render, runs_header};
 
 /// The tables every run writes (all but the optional `runs.csv`): the core's result
 /// tables, then the manifest.
@@ -48,13 +48,6 @@ pub fn write_files(mut set: FileSet, files: &[(&str, Vec<u8>)]) -> Result<Vec<Pa
         set.write(name, bytes)?;
     }
     set.commit(provenance::KNOWN_FILES)
-}
-
-/// The header of `runs.csv`.
-pub fn runs_header(sc: &Scenario) -> Vec<u8> {
-    let mut header = vec!["run", "outcome", "path"];
-    header.extend(sc.indicators.iter().map(|i| i.name.as_str()));
-    csv_bytes::<Vec<String>>(&header, &[])
 }
 
 /// The default output folder for results named `name` (a scenario's file stem):

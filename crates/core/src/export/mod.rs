@@ -109,3 +109,12 @@ pub fn render(table: &dyn CsvTable, report: &RunReport) -> Vec<u8> {
     table.write(report, &mut w).expect("writing CSV to memory cannot fail");
     w.into_inner().expect("writing CSV to memory cannot fail")
 }
+
+/// The header of `runs.csv` (its rows come from the walk).
+pub fn runs_header(sc: &Scenario) -> Vec<u8> {
+    let mut w = crate::format::csv_writer();
+    let mut header = vec!["run", "outcome", "path"];
+    header.extend(sc.indicators.iter().map(|i| i.name.as_str()));
+    crate::format::record(&mut w, &header).expect("writing CSV to memory cannot fail");
+    w.into_inner().expect("writing CSV to memory cannot fail")
+}

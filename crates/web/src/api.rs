@@ -1,0 +1,123 @@
+//! The requests the page makes and how each is answered. Every answer is a JSON object
+//! with `ok`; on failure it carries `error`, the same text the CLI prints (with line,
+//! column, snippet and fix for a scenario file), and for scenario files the `problems`
+//! one by one, so the editor can mark them.
+
+use crate::views;
+use serde::Deserialize;
+use whatif_core::engine::simulate::SimConfig;
+use whatif_core::scenario::{Scenario, load_str};
+
+/// The most runs one request may ask for (the page offers up to 100,000).
+pub const MAX_RUNS: u64 = 1_000_000;
+/// Paths listed in `paths.csv`, as `whatif run` lists by default.
+pub const MAX_PATHS: usize = 1000;
+
+/// A scenario as the page holds it: a file name (for messages) and its text.
+#[derive(Debug, Deserialize)]
+pub struct Source {
+    pub name: String,
+    pub yaml: String,
+}
+
+/// One request.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Request {
+    /// Check a file and describe it (title, notice, nodes, controls).
+    Open { file: Source },
+    /// The file's text with one number changed (a weight or a start).
+    Set { yaml: String, path: Vec<String>, value: String },
+    /// Exact figures, a sample, the diagram and, with a baseline, paired differences.
+    Analyse { file: Source, runs: u64, seed: u64, baseline: Option<Source> },
+    /// One run told as a story.
+    Replay { file: Source, seed: u64, run: u64 },
+    /// The CSV files `whatif run --per-run` writes, with the same bytes.
+    Files { file: Source, runs: u64, seed: u64 },
+}
+
+/// Answers one JSON request with one JSON answer.
+pub fn handle(request: &str) -> String {
+    let answer = match serde_json::from_str::<Request>(request) {
+        Ok(r) => answer(r),
+        Err(e) => Err(Failure::plain(format!("the page sent a request whatif does not understand: {e}"))),
+    };
+    match answer {
+        Ok(v) => v.to_string(),
+        Err(f) => f.into_json().to_string(),
+    }
+}
+
+/// An answer that says only what went wrong.
+pub fn error_answer(message: &str) -> String {
+    Failure::plain(message.to_string()).into_json().to_string()
+}
+
+fn answer(r: Request) -> Result<serde_json::Value, Failure> {
+    match r {
+        Request::Open { file } => Ok(views::open(&load(&file)?)),
+        Request::Set { yaml, path, value } => set(&yaml, &path, &value),
+        Request::Analyse { file, runs, seed, baseline } => {
+            let sc = load(&file)?;
+            let base = baseline.map(|b| load(&b)).transpose()?;
+            views::analyse(&sc, &config(runs, seed)?, base.as_ref()).map_err(Failure::plain)
+        }
+        Request::Replay { file, seed, run } => {
+            let story = whatif_core::analysis::replay::replay(&load(&file)?, seed, run).map_err(Failure::plain)?;
+            Ok(serde_json::json!({ "ok": true, "text": story }))
+        }
+        Request::Files { file, runs, seed } => {
+            views::files(&load(&file)?, &config(runs, seed)?).map_err(Failure::plain)
+        }
+    }
+}
+
+fn load(file: &Source) -> Result<Scenario, Failure> {
+    load_str(&file.name, &file.yaml).map_err(|e| Failure {
+        error: e.to_string(),
+        problems: e
+            .problems
+            .iter()
+            .map(|p| views::Problem {
+                line: p.location.map(|l| l.0),
+                column: p.location.map(|l| l.1),
+                message: p.message.clone(),
+                help: p.help.clone(),
+            })
+            .collect(),
+    })
+}
+
+fn config(runs: u64, seed: u64) -> Result<SimConfig, Failure> {
+    if runs == 0 || runs > MAX_RUNS {
+        return Err(Failure::plain(format!("runs must be between 1 and {MAX_RUNS}; got {runs}")));
+    }
+    Ok(SimConfig { runs, seed, threads: 1, max_paths: MAX_PATHS })
+}
+
+/// A weight or start must be a finite number; weights also at least 0 (the loader says
+/// so for the new text, with the line).
+fn set(yaml: &str, path: &[String], value: &str) -> Result<serde_json::Value, Failure> {
+    let number: f64 = value.trim().parse().map_err(|_| Failure::plain(format!("`{value}` is not a number")))?;
+    if !number.is_finite() {
+        return Err(Failure::plain(format!("`{value}` is not a finite number")));
+    }
+    let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+    let text = whatif_core::yaml::edit::set_value(yaml, &keys, &number.to_string()).map_err(Failure::plain)?;
+    Ok(serde_json::json!({ "ok": true, "yaml": text }))
+}
+
+struct Failure {
+    error: String,
+    problems: Vec<views::Problem>,
+}
+
+impl Failure {
+    fn plain(error: String) -> Self {
+        Failure { error, problems: Vec::new() }
+    }
+
+    fn into_json(self) -> serde_json::Value {
+        serde_json::json!({ "ok": false, "error": self.error, "problems": self.problems })
+    }
+}
