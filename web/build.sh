@@ -11,5 +11,5 @@ rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
 RUSTFLAGS="--remap-path-prefix=$root=/whatif --remap-path-prefix=$cargo_home=/cargo" \
   cargo build -p whatif-web --target wasm32-unknown-unknown --profile wasm --locked
 cp target/wasm32-unknown-unknown/wasm/whatif_web.wasm web/whatif.wasm
-cargo run --release --locked -q -- page --out whatif.html -q
+cargo run --locked -q -- page --out whatif.html -q
 echo "web/whatif.wasm: $(wc -c < web/whatif.wasm) bytes; whatif.html: $(wc -c < whatif.html) bytes"

@@ -32,8 +32,8 @@ function file() { return { name: state.name, yaml: state.yaml }; }
 function load(name, yaml) {
   state.name = name;
   state.yaml = yaml;
-  state.baseline = null;
   $("editor").value = yaml;
+  // A pinned baseline stays pinned: pin one file, then pick a variant to compare them.
   updatePin();
   refresh(true);
 }
@@ -68,8 +68,8 @@ function refresh(rebuild) {
   const t2 = performance.now();
   const ms = t2 - t0;
   window.whatif.timings.push({ engine: t1 - t0, total: ms });
-  text($("status"), `${count(answer.runs)} runs, seed ${answer.seed}; exact analysis: ${answer.exact_note}. ` +
-    `Updated in ${Math.round(ms)} ms.`);
+  text($("status"), `${count(answer.runs)} runs, seed ${answer.seed}; exact analysis: ${answer.exact_note}.`);
+  text($("timing"), `Updated in ${Math.round(ms)} ms.`);
   $("run-number").max = String(answer.runs - 1);
   window.whatif.last = answer;
   return answer;
@@ -322,6 +322,11 @@ function wire(scenarios) {
   });
   for (const b of document.querySelectorAll("#downloads button")) b.addEventListener("click", () => download(b.dataset.file));
   window.addEventListener("resize", fitHeader);
+  $("zoom").addEventListener("click", () => {
+    const full = $("diagram").classList.toggle("full");
+    $("zoom").setAttribute("aria-pressed", String(full));
+    text($("zoom"), full ? "Fit to the page" : "Full size");
+  });
 }
 
 async function start() {

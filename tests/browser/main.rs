@@ -74,6 +74,39 @@ fn the_page_loads_offline_and_gives_the_clis_exact_shares_and_counts() {
     assert_eq!(got, expected);
     let status = b.eval("document.getElementById('status').textContent");
     assert!(status.as_str().unwrap().contains("10,000 runs, seed 42"), "{status}");
+    // Pin the baseline, pick a variant: the paired differences of `whatif compare`.
+    b.eval("document.getElementById('pin').click()");
+    b.eval("const p = document.getElementById('picker'); p.value = '1'; p.dispatchEvent(new Event('change'))");
+    b.wait_for("window.whatif.last.compare && window.whatif.last.compare.changes.length > 0", Duration::from_secs(10));
+    let changes = b.eval("window.whatif.last.compare.changes");
+    assert!(
+        changes.as_array().unwrap().contains(&Value::from("changed relief.some_relief weight: 2 → 1")),
+        "{changes}"
+    );
+    let out = dir.path().join("cmp");
+    whatif()
+        .args([
+            "compare",
+            "putin_north_korea_visit",
+            "putin_north_korea_visit_sanctions_tighten",
+            "--runs",
+            "10000",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = fs::read_to_string(out.join("differences.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "difference").unwrap();
+    let cli: Vec<f64> = csv.lines().skip(1).map(|l| l.split(',').nth(col).unwrap().parse().unwrap()).collect();
+    let page = b.eval("window.whatif.last.compare.outcomes.map(o => o.difference)");
+    let page: Vec<f64> = page.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+    assert_eq!(page.len(), cli.len());
+    for (p, c) in page.iter().zip(&cli) {
+        assert!((p - c).abs() < 1e-9, "page {p} vs CLI {c}");
+    }
 }
 
 #[test]
@@ -117,6 +150,10 @@ fn a_weight_moved_from_the_keyboard_gives_what_the_cli_computes_for_the_edited_f
         b.screenshot(&Path::new(&dir).join("page-1280x800-scrolled.png"));
         b.eval("document.getElementById('diagram-section').scrollIntoView()");
         b.screenshot(&Path::new(&dir).join("page-1280x800-diagram.png"));
+        b.send("Emulation.setEmulatedMedia", serde_json::json!({ "media": "print" }));
+        b.eval("window.scrollTo(0, 0)");
+        b.screenshot(&Path::new(&dir).join("page-print.png"));
+        b.send("Emulation.setEmulatedMedia", serde_json::json!({ "media": "" }));
     }
     // Replay run 7 as the CLI tells it (the file line names the page's file).
     b.eval("document.getElementById('run-number').value = '7'; document.getElementById('replay').click()");
@@ -148,6 +185,30 @@ fn a_broken_file_shows_its_line_and_column_and_the_clis_message() {
     let message = first.split(": ").skip(1).collect::<Vec<_>>().join(": ");
     assert!(!message.is_empty() && shown.contains(message.trim()), "CLI: {cli_err}\npage: {shown}");
     assert_eq!(b.eval("document.getElementById('chart').classList.contains('stale')"), Value::from(true));
+}
+
+#[test]
+fn a_file_opened_from_disk_replaces_the_scenario_and_the_notice_stays_in_view() {
+    let Some((mut b, _dir)) = opened(1280, 800) else { return };
+    let file = common::fixture("dice_loop.yaml");
+    let node = b.send("DOM.getDocument", serde_json::json!({}));
+    let input =
+        b.send("DOM.querySelector", serde_json::json!({ "nodeId": node["root"]["nodeId"], "selector": "#open-file" }));
+    b.send(
+        "DOM.setFileInputFiles",
+        serde_json::json!({ "files": [file.display().to_string()], "nodeId": input["nodeId"] }),
+    );
+    b.wait_for("window.whatif.last.scenario.title.startsWith('Dice loop')", Duration::from_secs(10));
+    assert_eq!(page_exact(&mut b), cli_exact(file.to_str().unwrap()));
+    assert_eq!(
+        b.eval("document.getElementById('notice').textContent"),
+        Value::from("NOTICE: Test fixture. Not a forecast.")
+    );
+    // The loop is drawn as a loop in the page's diagram.
+    assert_eq!(b.eval("document.getElementById('diagram').innerHTML.includes('>loop<')"), Value::from(true));
+    b.eval("window.scrollTo(0, 100000)");
+    let top = b.eval("document.getElementById('notice').getBoundingClientRect().top").as_f64().unwrap();
+    assert!((0.0..100.0).contains(&top), "the notice stays in view: {top}");
 }
 
 #[test]
@@ -214,5 +275,13 @@ fn page_speed() {
     eprintln!(
         "weight change to redrawn page, 20 changes, 10,000 runs: median {:.1} ms, max {:.1} ms (engine: median {:.1} ms)",
         totals[10], totals[19], engine[10]
+    );
+    b.eval("document.getElementById('pin').click()");
+    let v = b.eval(js);
+    let mut totals: Vec<f64> = v.as_array().unwrap().iter().map(|x| x[1].as_f64().unwrap()).collect();
+    totals.sort_by(f64::total_cmp);
+    eprintln!(
+        "the same with a pinned baseline (paired differences): median {:.1} ms, max {:.1} ms",
+        totals[10], totals[19]
     );
 }

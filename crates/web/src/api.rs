@@ -121,3 +121,58 @@ impl Failure {
         serde_json::json!({ "ok": false, "error": self.error, "problems": self.problems })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::handle;
+    use serde_json::{Value, json};
+
+    const FILE: &str = "whatif: 1\ntitle: t\nillustrative: true\nstart: a\nnodes:\n  a:\n    branches:\n      - { id: x, weight: 1, outcome: X }\n      - { id: y, weight: 3, outcome: Y }\n";
+
+    fn ask(request: Value) -> Value {
+        serde_json::from_str(&handle(&request.to_string())).unwrap()
+    }
+
+    #[test]
+    fn analyse_gives_exact_and_sampled_shares_worked_by_hand() {
+        let a = ask(json!({ "op": "analyse", "file": { "name": "t.yaml", "yaml": FILE }, "runs": 4000, "seed": 1 }));
+        assert_eq!(a["ok"], true);
+        let exact: Vec<f64> = a["outcomes"].as_array().unwrap().iter().map(|o| o["exact"].as_f64().unwrap()).collect();
+        assert_eq!(exact, vec![0.25, 0.75]);
+        let share = a["outcomes"][0]["share"].as_f64().unwrap();
+        // 1/4 with 4,000 runs: 5 standard errors is 0.034.
+        assert!((share - 0.25).abs() < 0.034, "{share}");
+        assert!(a["diagram"].as_str().unwrap().starts_with("<svg"));
+    }
+
+    #[test]
+    fn set_changes_the_number_and_a_pinned_baseline_lists_the_change() {
+        let path = json!(["nodes", "a", "branches", "0", "weight"]);
+        let s = ask(json!({ "op": "set", "yaml": FILE, "path": path, "value": "3" }));
+        let edited = s["yaml"].as_str().unwrap();
+        assert_eq!(edited, FILE.replace("id: x, weight: 1", "id: x, weight: 3"));
+        let a = ask(json!({ "op": "analyse", "file": { "name": "t.yaml", "yaml": edited }, "runs": 1000, "seed": 1,
+            "baseline": { "name": "t.yaml", "yaml": FILE } }));
+        assert_eq!(a["compare"]["changes"][0], "changed a.x weight: 1 → 3");
+        // Exactly 0.5 - 0.25.
+        assert_eq!(a["compare"]["outcomes"][0]["exact_difference"], 0.25);
+    }
+
+    #[test]
+    fn errors_carry_the_line_and_column_and_bad_requests_are_refused() {
+        let broken = FILE.replace("weight: 3", "weight: three");
+        let a = ask(json!({ "op": "open", "file": { "name": "t.yaml", "yaml": broken } }));
+        assert_eq!(a["ok"], false);
+        assert_eq!(a["problems"][0]["line"], 9);
+        assert!(a["error"].as_str().unwrap().contains("t.yaml"));
+        for bad in [
+            json!({ "op": "analyse", "file": { "name": "t", "yaml": FILE }, "runs": 0, "seed": 1 }),
+            json!({ "op": "set", "yaml": FILE, "path": ["nodes"], "value": "NaN" }),
+            json!({ "op": "launch" }),
+        ] {
+            let a = ask(bad);
+            assert_eq!(a["ok"], false, "{a}");
+            assert!(!a["error"].as_str().unwrap().is_empty());
+        }
+    }
+}

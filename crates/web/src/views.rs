@@ -118,7 +118,7 @@ pub fn analyse(sc: &Scenario, cfg: &SimConfig, baseline: Option<&Scenario>) -> R
             })
         })
         .collect();
-    let compare = baseline.map(|b| differences(b, sc, cfg)).transpose()?;
+    let compare = baseline.map(|b| differences(b, sc, cfg, &exact)).transpose()?;
     Ok(json!({
         "ok": true,
         "scenario": info(sc),
@@ -134,10 +134,9 @@ pub fn analyse(sc: &Scenario, cfg: &SimConfig, baseline: Option<&Scenario>) -> R
 
 /// Paired differences of `variant` against `base`, as `whatif compare` gives them:
 /// labels that occur in neither file and have no exact difference are left out.
-fn differences(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Value, String> {
+fn differences(base: &Scenario, variant: &Scenario, cfg: &SimConfig, exact_v: &ExactStatus) -> Result<Value, String> {
     let p: Paired = paired(base, variant, cfg).map_err(|e| e.to_string())?;
-    let exact_b = ExactStatus::compute(base, Budget::default());
-    let exact_v = ExactStatus::compute(variant, Budget::default());
+    let exact_b = pinned_exact(base);
     let exact_p = |sc: &Scenario, e: &ExactStatus, label: &str| {
         e.get().map(|e| sc.outcomes.iter().position(|o| o == label).map_or(0.0, |o| e.outcome[o]))
     };
@@ -145,7 +144,7 @@ fn differences(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<V
     let mut rows = Vec::new();
     for (o, label) in p.labels.iter().enumerate() {
         let (d, lo, hi) = p.difference(o);
-        let ed = exact_p(base, &exact_b, label).zip(exact_p(variant, &exact_v, label)).map(|(a, b)| b - a);
+        let ed = exact_p(base, &exact_b, label).zip(exact_p(variant, exact_v, label)).map(|(a, b)| b - a);
         if p.base[o] + p.variant[o] == 0 && ed.is_none_or(|e| e == 0.0) {
             continue;
         }
@@ -161,6 +160,26 @@ fn differences(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<V
     }
     let changes: Vec<String> = structure(base, variant).iter().map(|c| c.describe()).collect();
     Ok(json!({ "baseline_title": base.title, "outcomes": rows, "changes": changes }))
+}
+
+thread_local! {
+    /// The pinned baseline's exact figures, by the SHA-256 of its text: the baseline
+    /// stays the same while a class moves weights, so it is analysed once.
+    static PINNED: std::cell::RefCell<Option<(String, ExactStatus)>> = const { std::cell::RefCell::new(None) };
+}
+
+fn pinned_exact(base: &Scenario) -> ExactStatus {
+    PINNED.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        match &*cell {
+            Some((sha, exact)) if *sha == base.sha256 => exact.clone(),
+            _ => {
+                let exact = ExactStatus::compute(base, Budget::default());
+                *cell = Some((base.sha256.clone(), exact.clone()));
+                exact
+            }
+        }
+    })
 }
 
 /// The CSV files of `whatif run --per-run` (all but the manifest, which records the
