@@ -59,6 +59,11 @@ pub enum Command {
         after_help = "Examples:\n  whatif timeline putin_north_korea_visit\n  whatif timeline outbreak.yaml --node week"
     )]
     Timeline(TimelineArgs),
+    /// Sample the file's ranges of doubt: how outcome probabilities spread, what drives them, where a question holds
+    #[command(
+        after_help = "Examples:\n  whatif explore lesson.yaml --samples 500\n  whatif explore lesson.yaml --when \"Large outbreak > 0.3\"\n  whatif explore lesson.yaml --when \"No outbreak is most likely\""
+    )]
+    Explore(ExploreArgs),
     /// A self-contained HTML page with charts (works offline)
     #[command(after_help = "Example:\n  whatif report putin_north_korea_visit --runs 200000")]
     Report(ReportArgs),
@@ -249,6 +254,20 @@ pub struct SensitivityArgs {
     /// The factors each weight is multiplied by, LOW,HIGH
     #[arg(long, default_value = "0.5,2", value_parser = parse_factors)]
     pub factors: Factors,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExploreArgs {
+    pub scenario: String,
+    /// Samples of the ranges (a Latin hypercube: each range cut into this many equal-chance slices, one value from each)
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(2..=100_000))]
+    pub samples: u64,
+    /// A question about the outcome probabilities, e.g. "All three consequences > 0.1" or "One of the three consequences is most likely": where in the ranges it holds
+    #[arg(long)]
+    pub when: Option<String>,
+    /// Runs, seed, threads and output; runs are used only for samples the exact analysis cannot do
     #[command(flatten)]
     pub sim: SimArgs,
 }

@@ -3,6 +3,7 @@
 mod check;
 mod compare;
 mod converge;
+mod explore;
 mod page;
 mod replay;
 mod report;
@@ -90,6 +91,7 @@ pub fn dispatch(cli: Cli) -> Result<(), AppError> {
         Command::Replay(args) => replay::replay(&args),
         Command::Report(args) => report::report(&args),
         Command::Page(args) => page::page(&args),
+        Command::Explore(args) => explore::explore(&args),
         Command::Schema => {
             print(&crate::scenario::model::json_schema());
             Ok(())

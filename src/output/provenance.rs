@@ -32,6 +32,11 @@ pub const KNOWN_FILES: &[&str] = &[
     "differences.csv",
     "indicator_differences.csv",
     "structure.csv",
+    "explore.csv",
+    "explore_summary.csv",
+    "explore_importance.csv",
+    "explore_box.csv",
+    "explore.html",
 ];
 
 /// The file as recorded: its path as given when relative, its name alone when the path

@@ -136,6 +136,22 @@ pub fn notice(sc: &crate::scenario::Scenario) -> String {
         text.push_str(&format!("Source: {source}\n"));
     }
     text.push_str(&format!("Scenario file: {}\n", sc.file));
+    let (weights, starts) = sc.ranges();
+    if weights + starts > 0 {
+        let count = |n: usize, one: &str, many: &str| match n {
+            0 => None,
+            1 => Some(format!("1 {one}")),
+            n => Some(format!("{n} {many}")),
+        };
+        let what: Vec<String> =
+            [count(weights, "weight", "weights"), count(starts, "start", "starts")].into_iter().flatten().collect();
+        let verb = if weights + starts == 1 { "carries" } else { "carry" };
+        text.push_str(&format!(
+            "Ranges: {} in this file {verb} a range of doubt; these results use the values as written \
+             (`whatif explore` samples the ranges).\n",
+            what.join(" and ")
+        ));
+    }
     text
 }
 

@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod converge;
+pub mod explore;
 pub mod run;
 pub mod sensitivity;
 pub mod sweep;

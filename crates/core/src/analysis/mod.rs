@@ -4,6 +4,8 @@
 
 pub mod compare;
 pub mod converge;
+pub mod discover;
+pub mod explore;
 pub mod replay;
 pub mod sensitivity;
 pub mod sweep;

@@ -24,9 +24,9 @@ const TOP_KEYS: &[&str] = &[
     "start",
     "nodes",
 ];
-const INDICATOR_KEYS: &[&str] = &["start", "min", "max", "unit", "description"];
+const INDICATOR_KEYS: &[&str] = &["start", "min", "max", "unit", "description", "range"];
 const NODE_KEYS: &[&str] = &["question", "description", "branches"];
-const BRANCH_KEYS: &[&str] = &["id", "label", "note", "weight", "weight_if", "effects", "outcome", "next"];
+const BRANCH_KEYS: &[&str] = &["id", "label", "note", "weight", "range", "weight_if", "effects", "outcome", "next"];
 const WEIGHT_IF_KEYS: &[&str] = &["when", "weight"];
 
 /// Words of the condition language, which cannot name indicators.
@@ -518,9 +518,13 @@ impl Compiler {
                 "move start inside the range, or widen min/max",
             );
         }
+        let range = spec
+            .and_then(|s| s.range.as_ref())
+            .and_then(|r| super::doubt::compile(r, start, (min, max), &format!("{path}.range"), &mut self.problems));
         Indicator {
             name: name.to_string(),
             start,
+            range,
             min,
             max,
             unit: spec.and_then(|s| s.unit.clone()),
@@ -695,6 +699,9 @@ impl Compiler {
             Some(w) => check_weight(w, &format!("{bpath}.weight"), &mut self.problems),
         };
         let weight_if = self.weight_ifs(bpath, br, lookup);
+        let range = br.range.as_ref().and_then(|r| {
+            super::doubt::compile(r, weight, (0.0, f64::INFINITY), &format!("{bpath}.range"), &mut self.problems)
+        });
         let effects = self.effects(bpath, br, lookup, indicators);
         let outcome = match br.outcome.as_deref().map(str::trim) {
             Some("") => {
@@ -728,6 +735,7 @@ impl Compiler {
             weight,
             written: weight,
             weight_if,
+            range,
             effects,
             outcome,
             next,

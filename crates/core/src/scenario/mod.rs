@@ -9,6 +9,7 @@ pub mod bundled;
 mod compile;
 pub mod condition;
 pub mod diagnostic;
+pub mod doubt;
 pub mod graph;
 pub mod locate;
 pub mod model;
@@ -56,6 +57,14 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// How many base weights and starts carry a range of doubt.
+    pub fn ranges(&self) -> (usize, usize) {
+        (
+            self.branches.iter().filter(|b| b.range.is_some()).count(),
+            self.indicators.iter().filter(|i| i.range.is_some()).count(),
+        )
+    }
+
     /// Which indicators some condition reads: only their values can steer a walk.
     pub fn read_indicators(&self) -> Vec<bool> {
         let mut read = vec![false; self.indicators.len()];
@@ -206,6 +215,8 @@ pub struct Indicator {
     pub description: Option<String>,
     /// Whether any effect adds a random draw to it.
     pub random: bool,
+    /// The author's doubt about `start` (only `explore` samples it).
+    pub range: Option<doubt::Doubt>,
 }
 
 /// A chance node.
@@ -241,6 +252,8 @@ pub struct Branch {
     /// The base weight as written in the file (for display).
     pub written: f64,
     pub weight_if: Vec<WeightIf>,
+    /// The author's doubt about the base weight (only `explore` samples it).
+    pub range: Option<doubt::Doubt>,
     pub effects: Vec<Effect>,
     /// The outcome label this branch sets, if any.
     pub outcome: Option<u32>,

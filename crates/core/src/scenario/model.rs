@@ -59,6 +59,8 @@ pub struct RawIndicator {
     pub unit: Option<String>,
     /// Free text.
     pub description: Option<String>,
+    /// The author's doubt about `start`: `[low, high]` or `{ triangular: [low, mode, high] }`; only `explore` samples it.
+    pub range: Option<RawRange>,
 }
 
 /// One entry of `nodes`: a chance node.
@@ -88,6 +90,8 @@ pub struct RawBranch {
     /// Relative weight (finite, >= 0) against the node's other branches.
     #[schemars(required, range(min = 0.0))]
     pub weight: Option<f64>,
+    /// The author's doubt about `weight`: `[low, high]` or `{ triangular: [low, mode, high] }`; only `explore` samples it.
+    pub range: Option<RawRange>,
     /// Conditional weights: the first entry whose `when` holds replaces the weight.
     pub weight_if: Option<Vec<RawWeightIf>>,
     /// Changes to indicators, applied in order: a number adds; {set: x} assigns; uniform, triangular and normal add a random draw.
@@ -197,6 +201,71 @@ impl JsonSchema for RawEffect {
                 pair("uniform", 2, "Add a uniform draw from [lo, hi]."),
                 pair("triangular", 3, "Add a triangular draw from [lo, mode, hi]."),
                 pair("normal", 2, "Add a normal draw with [mean, sd].")
+            ]
+        })
+    }
+}
+
+/// A range of doubt about a number: `[low, high]` (uniform), `{ uniform: [low, high] }`
+/// or `{ triangular: [low, mode, high] }`. Checked for meaning when compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawRange {
+    Uniform(Vec<f64>),
+    Triangular(Vec<f64>),
+}
+
+impl<'de> Deserialize<'de> for RawRange {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawRange;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a range: [low, high], or { triangular: [low, mode, high] }")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawRange, A::Error> {
+                let mut values = Vec::new();
+                while let Some(x) = seq.next_element::<f64>()? {
+                    values.push(x);
+                }
+                Ok(RawRange::Uniform(values))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRange, A::Error> {
+                let Some(kind) = map.next_key::<String>()? else {
+                    return Err(de::Error::custom(
+                        "empty range; write [low, high] or { triangular: [low, mode, high] }",
+                    ));
+                };
+                let range = match kind.as_str() {
+                    "uniform" => RawRange::Uniform(map.next_value()?),
+                    "triangular" => RawRange::Triangular(map.next_value()?),
+                    other => return Err(de::Error::unknown_field(other, &["uniform", "triangular"])),
+                };
+                if let Some(extra) = map.next_key::<String>()? {
+                    return Err(de::Error::custom(format!(
+                        "a range has one shape, but `{kind}` is followed by `{extra}`; keep one of them"
+                    )));
+                }
+                Ok(range)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for RawRange {
+    fn schema_name() -> Cow<'static, str> {
+        "Range".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let numbers =
+            |n: u32| json_schema!({ "type": "array", "items": { "type": "number" }, "minItems": n, "maxItems": n });
+        json_schema!({
+            "description": "The author's doubt about a number; `run` uses the point value, `explore` samples the range.",
+            "oneOf": [
+                numbers(2),
+                { "type": "object", "properties": { "uniform": numbers(2) }, "required": ["uniform"], "additionalProperties": false },
+                { "type": "object", "properties": { "triangular": numbers(3) }, "required": ["triangular"], "additionalProperties": false }
             ]
         })
     }
