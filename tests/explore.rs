@@ -89,3 +89,23 @@ fn bad_ranges_are_refused_with_the_place_and_the_fix() {
         assert!(err.contains("bad.yaml:9"), "{to} is located: {err}");
     }
 }
+
+#[test]
+fn the_bundled_scenario_explores_and_the_readme_quotes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = common::stdout_of(
+        whatif()
+            .args(["explore", "putin_north_korea_visit", "--when", "All three consequences > 0.06", "--out"])
+            .arg(dir.path()),
+    );
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for line in [
+        "None of the three consequences      26.09%    27.60%    23.13% – 30.68%",
+        "None of the three consequences: falls as indicator.alignment.start rises (rank correlation -0.85)",
+        "When P(All three consequences) > 6.00%: holds in 50 of 200 samples (25.00%).",
+        "Where it holds most: summit.arms_talks between 3.292 and 5; indicator.alignment.start between 2.259 and 4",
+    ] {
+        assert!(text.contains(line), "explore does not print {line:?}:\n{text}");
+        assert!(readme.contains(line), "README.md does not quote {line:?}");
+    }
+}

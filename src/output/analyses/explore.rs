@@ -178,6 +178,13 @@ impl ExploreView<'_> {
             let _ =
                 writeln!(t, "  Where it holds most: {} (the others anywhere in their ranges).", narrowed.join("; "));
         }
+        if found.hits < 10 {
+            let _ = writeln!(
+                t,
+                "  It holds in too few samples ({}) for a box to mean much: ask for more --samples, or a looser question.",
+                found.hits
+            );
+        }
         let _ = writeln!(
             t,
             "  Inside that box it holds in {} of {} samples (density {}); they are {} of the samples where it holds (coverage).",
