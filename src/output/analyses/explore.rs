@@ -25,6 +25,10 @@ pub struct ExploreView<'a> {
     pub question: Option<(Question, Option<Found>)>,
 }
 
+/// The scatter's y axis: its name, its value in sample `s`, its range, and the box's
+/// side on it (none when it is an outcome's probability).
+type Axis<'a> = (String, Box<dyn Fn(usize) -> f64 + 'a>, (f64, f64), Option<(f64, f64)>);
+
 /// One outcome's spread across the samples.
 #[derive(Serialize)]
 struct Spread {
@@ -266,7 +270,7 @@ impl ExploreView<'_> {
             Question::Threshold { outcome, .. } | Question::MostLikely { outcome } => *outcome,
         };
         // The y axis: a second parameter, or the outcome's probability.
-        let (y_name, y_of, y_range, y_box): (String, Box<dyn Fn(usize) -> f64>, (f64, f64), Option<(f64, f64)>) =
+        let (y_name, y_of, y_range, y_box): Axis =
             match order.get(1) {
                 Some(&py) => (
                     e.parameters[py].name.clone(),
