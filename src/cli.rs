@@ -150,6 +150,8 @@ pub struct RunArgs {
     pub scenario: Option<String>,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub ask: QuestionArgs,
     /// Also write runs.csv, one row per run
     #[arg(long)]
     pub per_run: bool,
@@ -212,6 +214,20 @@ pub struct TreeArgs {
     pub depth: Option<u64>,
 }
 
+/// What-if questions asked of the files without editing them.
+#[derive(Debug, Args, Default, Clone)]
+pub struct QuestionArgs {
+    /// Set a base weight or a start: NODE.BRANCH=W or indicator.NAME.start=V (repeatable)
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// An intervention: NODE always takes BRANCH (repeatable)
+    #[arg(long, value_name = "NODE=BRANCH")]
+    pub force: Vec<String>,
+    /// An observation: count only runs that end with CONDITION true (the file's condition language)
+    #[arg(long, value_name = "CONDITION")]
+    pub given: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// The baseline scenario, then one or more variants
@@ -222,6 +238,9 @@ pub struct CompareArgs {
     pub report: bool,
     #[command(flatten)]
     pub sim: SimArgs,
+    /// Asked of every file
+    #[command(flatten)]
+    pub ask: QuestionArgs,
 }
 
 #[derive(Debug, Args)]
@@ -294,6 +313,8 @@ pub struct ReportArgs {
     pub scenario: String,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub ask: QuestionArgs,
     /// Order of the outcomes: as written in the file, or by share of runs
     #[arg(long, value_enum, default_value_t = SortArg::File)]
     pub sort: SortArg,
@@ -346,4 +367,6 @@ pub struct CheckArgs {
     /// What to print: a summary for people, or a JSON array with one entry per valid file
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
+    #[command(flatten)]
+    pub ask: QuestionArgs,
 }

@@ -88,7 +88,7 @@ pub fn check(args: &CheckArgs) -> Result<(), AppError> {
     let mut documents = Vec::new();
     for (i, name) in args.scenarios.iter().enumerate() {
         let sc = match load(name) {
-            Ok(sc) => sc,
+            Ok(sc) => super::ask(sc, &args.ask)?,
             Err(e) => {
                 errors.push(e);
                 continue;

@@ -43,7 +43,7 @@ impl AppError {
     pub fn exit_code(&self) -> i32 {
         match self {
             AppError::Scenario(_) | AppError::Usage(_) => 2,
-            AppError::Run(SimError::NoWeight { .. }) => 2,
+            AppError::Run(SimError::NoWeight { .. } | SimError::GivenNever { .. }) => 2,
             AppError::Interrupted | AppError::Run(SimError::Interrupted) => 130,
             AppError::Run(_) | AppError::Output(_) => 1,
         }
@@ -143,6 +143,59 @@ fn init(args: &crate::cli::InitArgs) -> Result<(), AppError> {
 /// Loads a scenario, as a command's error.
 pub fn load_one(arg: &str) -> Result<Scenario, AppError> {
     load(arg).map_err(|e| AppError::Scenario(vec![e]))
+}
+
+/// Asks the command line's what-if questions of a loaded scenario: `--set`s first, then
+/// `--force`s, then `--given`.
+pub fn ask(mut sc: Scenario, q: &crate::cli::QuestionArgs) -> Result<Scenario, AppError> {
+    for s in &q.set {
+        let (name, value) = s.split_once('=').ok_or_else(|| {
+            AppError::Usage(format!("--set {s}: write NODE.BRANCH=WEIGHT or indicator.NAME.start=VALUE"))
+        })?;
+        let value: f64 = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite())
+            .ok_or_else(|| AppError::Usage(format!("--set {s}: `{}` is not a finite number", value.trim())))?;
+        sc.set_value(name.trim(), value).map_err(AppError::Usage)?;
+    }
+    for f in &q.force {
+        let (node, branch) = f
+            .split_once('=')
+            .ok_or_else(|| AppError::Usage(format!("--force {f}: write NODE=BRANCH, e.g. summit=arms_talks")))?;
+        sc.force(node.trim(), branch.trim()).map_err(AppError::Usage)?;
+    }
+    if let Some(g) = &q.given {
+        sc.set_given(g).map_err(AppError::Usage)?;
+    }
+    Ok(sc)
+}
+
+/// The options of the questions asked of a scenario, each after a space (empty if none).
+pub fn asked_args(sc: &Scenario) -> String {
+    sc.asked.iter().map(|a| format!(" {a}")).collect()
+}
+
+/// The results folder of an analysis (`None`: the scenario's own folder) when questions
+/// were asked: a folder of their own, named after them, so that they never overwrite
+/// the results of the file as written.
+pub fn asked_folder(sc: &Scenario, analysis: Option<&str>) -> Option<String> {
+    if sc.asked.is_empty() {
+        return analysis.map(String::from);
+    }
+    let mut slug = String::new();
+    for c in sc.asked.join("_").chars() {
+        let c = if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' };
+        if !(c == '_' && (slug.is_empty() || slug.ends_with('_'))) {
+            slug.push(c);
+        }
+    }
+    let slug: String = slug.trim_end_matches('_').chars().take(80).collect();
+    Some(match analysis {
+        Some(a) => format!("{a}_{slug}"),
+        None => slug,
+    })
 }
 
 /// The `manifest.csv` entry of an analysis folder.

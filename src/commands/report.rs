@@ -8,8 +8,8 @@ use crate::output::{ExactStatus, RunReport, write_files};
 
 pub fn report(args: &ReportArgs) -> Result<(), AppError> {
     let s = Settings::of(&args.sim);
-    let sc = load_one(&args.scenario)?;
-    let (dir, files) = s.prepare(&sc.stem, Some("report"))?;
+    let sc = super::ask(load_one(&args.scenario)?, &args.ask)?;
+    let (dir, files) = s.prepare(&sc.stem, super::asked_folder(&sc, Some("report")).as_deref())?;
     let result = simulate(&sc, &s.sim, None).map_err(AppError::Run)?;
     let exact = ExactStatus::compute(&sc, s.exact);
     let mut report = RunReport::new(&sc, s.sim, s.seed_source, &result, &exact);
@@ -17,7 +17,7 @@ pub fn report(args: &ReportArgs) -> Result<(), AppError> {
     let view = RunView { report, with_page: true };
     check_interrupt()?;
     let sort = if view.report.by_share { " --sort share" } else { "" };
-    let command = format!("report {}{sort}", shown_file(&sc));
+    let command = format!("report {}{sort}{}", shown_file(&sc), super::asked_args(&sc));
     let manifest = s.analysis("report", vec![&sc], command, vec![("exact_analysis".into(), exact.note())]);
     write_files(files, &[("report.html", view.page().into_bytes()), manifest_file(&manifest)])?;
     if s.json {

@@ -14,9 +14,9 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let mut s = Settings::of(&args.sim);
     s.sim.max_paths = args.max_paths as usize;
     s.exact.max_states = args.exact_states;
-    let sc = load_one(args.scenario.as_deref().unwrap_or(bundled::DEFAULT))?;
+    let sc = super::ask(load_one(args.scenario.as_deref().unwrap_or(bundled::DEFAULT))?, &args.ask)?;
     // Prepare the folder first, so that an unwritable --out fails before a long run.
-    let (dir, mut files) = s.prepare(&sc.stem, None)?;
+    let (dir, mut files) = s.prepare(&sc.stem, super::asked_folder(&sc, None).as_deref())?;
     let result = simulate_into(&sc, &s, args.per_run, &dir, &mut files)?;
     let exact = if args.no_exact { ExactStatus::Skipped } else { ExactStatus::compute(&sc, s.exact) };
     check_interrupt()?;

@@ -136,7 +136,7 @@ impl RunJson {
                 times_taken: t.times_taken[b],
                 runs_taking: t.runs_taking[b],
                 share_of_runs: t.runs_taking[b] as f64 / n as f64,
-                exact_share_of_runs: exact.map(|e| e.share_of_runs[b]),
+                exact_share_of_runs: exact.and_then(|e| e.branch_share(b)),
             })
             .collect();
         let indicators = sc

@@ -30,7 +30,10 @@ impl CsvTable for Manifest {
             ("rng_scheme", RNG_SCHEME.into()),
             ("repeat_with", repeat_with(r)),
             ("step_limit_runs", step_limited.to_string()),
-            ("mean_steps_per_run", crate::format::fixed(r.result.tally.total_steps as f64 / c.runs as f64, 3)),
+            (
+                "mean_steps_per_run",
+                crate::format::fixed(r.result.tally.total_steps as f64 / r.result.tally.runs.max(1) as f64, 3),
+            ),
             ("paths_second_pass", r.result.paths_second_pass.to_string()),
             ("exact_analysis", r.exact.note()),
             ("exact_residual", r.exact.get().map(|e| format!("{:e}", e.residual)).unwrap_or_default()),
@@ -41,6 +44,10 @@ impl CsvTable for Manifest {
         }
         for (k, v) in rows {
             crate::format::record(out, [k, v.as_str()])?;
+        }
+        if let Some(g) = &sc.given {
+            crate::format::record(out, ["given", g.text.as_str()])?;
+            crate::format::record(out, ["runs_counted", r.result.tally.runs.to_string().as_str()])?;
         }
         for (i, note) in r.exact.get().map_or(&[][..], |e| &e.notes[..]).iter().enumerate() {
             crate::format::record(out, [format!("exact_note_{}", i + 1).as_str(), note])?;
@@ -57,6 +64,10 @@ fn repeat_with(r: &RunReport) -> String {
     let c = &r.config;
     let file = provenance::recorded_path(r.scenario);
     let mut cmd = format!("whatif run {file} --runs {} --seed {} --max-paths {}", c.runs, c.seed, c.max_paths);
+    for asked in &r.scenario.asked {
+        cmd.push(' ');
+        cmd.push_str(asked);
+    }
     if r.by_share {
         cmd.push_str(" --sort share");
     }

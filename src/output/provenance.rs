@@ -59,6 +59,9 @@ pub fn scenario_rows(sc: &Scenario, prefix: &str) -> Vec<(String, String)> {
     for (i, source) in sc.sources.iter().enumerate() {
         rows.push((format!("{prefix}source_{}", i + 1), source.clone()));
     }
+    for (i, asked) in sc.asked.iter().enumerate() {
+        rows.push((format!("{prefix}asked_{}", i + 1), asked.trim_start_matches('-').to_string()));
+    }
     rows
 }
 

@@ -128,7 +128,22 @@ pub fn summary(r: &RunReport, colour: bool) -> String {
             s.push('\n');
         }
     }
-    let _ = writeln!(s, "\n{} runs, seed {}. Exact analysis: {}", count(t.runs), r.config.seed, r.exact.note());
+    match &r.scenario.given {
+        Some(g) => {
+            let _ = writeln!(
+                s,
+                "\n{} of {} runs end with `{}` true; the shares are among them. Seed {}. Exact analysis: {}",
+                count(t.runs),
+                count(t.runs + t.excluded),
+                g.text,
+                r.config.seed,
+                r.exact.note()
+            );
+        }
+        None => {
+            let _ = writeln!(s, "\n{} runs, seed {}. Exact analysis: {}", count(t.runs), r.config.seed, r.exact.note());
+        }
+    }
     if let Some(e) = exact {
         for note in &e.notes {
             let _ = writeln!(s, "note: {note}");

@@ -136,6 +136,9 @@ pub fn notice(sc: &crate::scenario::Scenario) -> String {
         text.push_str(&format!("Source: {source}\n"));
     }
     text.push_str(&format!("Scenario file: {}\n", sc.file));
+    if !sc.asked.is_empty() {
+        text.push_str(&format!("Asked of the file: {}\n", sc.asked.join(" ")));
+    }
     let (weights, starts) = sc.ranges();
     if weights + starts > 0 {
         let count = |n: usize, one: &str, many: &str| match n {

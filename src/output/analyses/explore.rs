@@ -270,21 +270,20 @@ impl ExploreView<'_> {
             Question::Threshold { outcome, .. } | Question::MostLikely { outcome } => *outcome,
         };
         // The y axis: a second parameter, or the outcome's probability.
-        let (y_name, y_of, y_range, y_box): Axis =
-            match order.get(1) {
-                Some(&py) => (
-                    e.parameters[py].name.clone(),
-                    Box::new(move |s| e.samples[s].values[py]),
-                    (e.parameters[py].doubt.lo(), e.parameters[py].doubt.hi()),
-                    Some(found.bounds[py]),
-                ),
-                None => (
-                    format!("P({})", self.scenario.outcomes[outcome]),
-                    Box::new(move |s| e.samples[s].probabilities[outcome]),
-                    (0.0, 1.0),
-                    None,
-                ),
-            };
+        let (y_name, y_of, y_range, y_box): Axis = match order.get(1) {
+            Some(&py) => (
+                e.parameters[py].name.clone(),
+                Box::new(move |s| e.samples[s].values[py]),
+                (e.parameters[py].doubt.lo(), e.parameters[py].doubt.hi()),
+                Some(found.bounds[py]),
+            ),
+            None => (
+                format!("P({})", self.scenario.outcomes[outcome]),
+                Box::new(move |s| e.samples[s].probabilities[outcome]),
+                (0.0, 1.0),
+                None,
+            ),
+        };
         let (w, h, left, bottom, top, right) = (640.0, 420.0, 70.0, 50.0, 20.0, 20.0);
         let (xl, xh) = (e.parameters[px].doubt.lo(), e.parameters[px].doubt.hi());
         let x = |v: f64| left + (w - left - right) * (v - xl) / (xh - xl);

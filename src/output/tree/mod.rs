@@ -55,7 +55,7 @@ pub fn probability_text(sc: &Scenario, n: u32, local: usize) -> String {
 
 /// How often a node is entered per run, from the exact analysis.
 pub fn reach(sc: &Scenario, exact: Option<&Exact>, n: u32) -> Option<f64> {
-    let e = exact?;
+    let e = exact.filter(|e| e.given.is_none())?;
     let node = &sc.nodes[n as usize];
     let first = node.first_branch as usize;
     Some(e.times_taken[first..first + node.n_branches as usize].iter().fold(0.0, |a, b| a + b))

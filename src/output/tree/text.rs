@@ -89,7 +89,7 @@ impl Walker<'_> {
     }
 
     fn cyclic(&self, n: u32) -> bool {
-        self.input.exact.is_some_and(|e| {
+        self.input.exact.filter(|e| e.given.is_none()).is_some_and(|e| {
             let node = &self.input.scenario.nodes[n as usize];
             let first = node.first_branch as usize;
             (first..first + node.n_branches as usize).any(|b| e.times_taken[b] > e.share_of_runs[b] + 1e-12)

@@ -172,7 +172,7 @@ pub fn destinations(sc: &Scenario, n: u32) -> usize {
 /// "entered 2.31 times per run" or "reached in 40.00% of runs", when not every run
 /// passes once.
 fn reach_note(sc: &Scenario, exact: Option<&Exact>, n: u32) -> Option<String> {
-    let e = exact?;
+    let e = exact.filter(|e| e.given.is_none())?;
     let node = &sc.nodes[n as usize];
     let range = node.first_branch as usize..(node.first_branch + node.n_branches) as usize;
     let entered: f64 = e.times_taken[range.clone()].iter().sum();

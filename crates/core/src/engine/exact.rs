@@ -67,6 +67,10 @@ pub enum ExactError {
     NoWeight { node: String },
     /// The stop flag was set.
     Interrupted,
+    /// `given` with runs that can reach `max_steps`: conditioning those is not done exactly.
+    GivenStepLimit,
+    /// `given` holds in no run.
+    GivenNever { condition: String },
 }
 
 impl ExactError {
@@ -96,6 +100,14 @@ impl std::fmt::Display for ExactError {
                  an error there)"
             ),
             ExactError::Interrupted => write!(f, "interrupted"),
+            ExactError::GivenStepLimit => write!(
+                f,
+                "runs can reach max_steps, and whatif does not condition those exactly (the sampled shares among \
+                 the runs that meet the condition are shown)"
+            ),
+            ExactError::GivenNever { condition } => {
+                write!(f, "no run can end with `{condition}` true, so there is nothing to condition on")
+            }
         }
     }
 }
@@ -120,6 +132,16 @@ pub struct Exact {
     /// State expansions used.
     pub states: u64,
     pub elapsed: Duration,
+    /// With `given`: the probability that a run meets the condition. Then only
+    /// `outcome` is filled (conditioned); branch shares and indicator means are not.
+    pub given: Option<f64>,
+}
+
+impl Exact {
+    /// The share of runs taking branch `b`, where known (not under `given`).
+    pub fn branch_share(&self, b: usize) -> Option<f64> {
+        self.share_of_runs.get(b).copied()
+    }
 }
 
 /// What the state must carry, worked out once per scenario.
@@ -661,6 +683,9 @@ fn share_of_runs(sc: &Scenario, plan: &Plan, pass: &Pass) -> Vec<f64> {
 
 /// Computes the exact figures, or says why they cannot be computed.
 pub fn analyse(sc: &Scenario, budget: Budget) -> Result<Exact, ExactError> {
+    if let Some(given) = &sc.given {
+        return super::exact_given::conditional(sc, given, budget);
+    }
     let started = Stopwatch::start();
     let plan = plan(sc)?;
     let mut walk = Walk {
@@ -687,6 +712,7 @@ pub fn analyse(sc: &Scenario, budget: Budget) -> Result<Exact, ExactError> {
         residual: main.residual,
         states: walk.states,
         elapsed: started.elapsed(),
+        given: None,
     })
 }
 

@@ -2,6 +2,7 @@
 //! merge.
 
 pub mod exact;
+mod exact_given;
 pub mod paths;
 pub mod rng;
 pub mod simulate;

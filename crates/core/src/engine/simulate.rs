@@ -9,7 +9,7 @@
 use super::paths::{PathEntry, PathMap, PathTally, TopPaths, rank};
 use super::rng::{RunKeys, run_key};
 use super::tally::{Tally, ValueCollector};
-use super::walk::{Quiet, Recorder, Stop, Walker};
+use super::walk::{Held, Observer, Quiet, Recorder, Stop, Walker};
 use crate::format;
 use crate::scenario::Scenario;
 use std::collections::HashMap;
@@ -61,6 +61,8 @@ pub enum SimError {
     Write(std::io::Error),
     /// Ctrl-C was pressed.
     Interrupted,
+    /// With `given`: no run ended with the condition true, so there are no shares.
+    GivenNever { condition: String, runs: u64 },
 }
 
 impl std::fmt::Display for SimError {
@@ -74,6 +76,11 @@ impl std::fmt::Display for SimError {
             ),
             SimError::Write(e) => write!(f, "cannot write the per-run table: {e}"),
             SimError::Interrupted => write!(f, "interrupted"),
+            SimError::GivenNever { condition, runs } => write!(
+                f,
+                "none of the {runs} runs ends with `{condition}` true, so there are no shares to show\n  \
+                 = help: check the condition with `whatif tree`, or ask for more --runs if it is rare"
+            ),
         }
     }
 }
@@ -132,22 +139,43 @@ fn run_chunk(
     let mut rec = Recorder::default();
     let mut checkpoints = Vec::new();
     let mut next_point = points.iter().copied().filter(|&p| p > lo && p <= hi).peekable();
+    let mut held = Held::default();
     for run in lo..hi {
         if crate::interrupt::interrupted() {
             return Err((run, Stop::Interrupted));
         }
         let key = keys.next_key();
-        let end = if want_rows {
-            rec.path.clear();
-            walker.walk(key, &mut (&mut tally, &mut rec))
-        } else {
-            walker.walk(key, &mut tally)
+        rec.path.clear();
+        let end = match (&sc.given, want_rows) {
+            (None, false) => walker.walk(key, &mut tally),
+            (None, true) => walker.walk(key, &mut (&mut tally, &mut rec)),
+            (Some(_), _) => {
+                held.taken.clear();
+                walker.walk(key, &mut (&mut held, &mut rec))
+            }
         }
         .map_err(|e| (run, e))?;
-        tally.end_run(run, &end, cfg.max_paths > 0);
+        // With `given`, a run counts only if it ends with the condition true; its
+        // branches were held back until that was known.
+        let counts = match &sc.given {
+            None => true,
+            Some(g) if walker.holds(&g.when) => {
+                held.taken.iter().for_each(|&(b, first)| tally.taken(b, first));
+                true
+            }
+            Some(_) => false,
+        };
+        if counts {
+            tally.end_run(run, &end, cfg.max_paths > 0);
+        } else {
+            tally.excluded += 1;
+        }
         if next_point.peek() == Some(&(run + 1)) {
-            checkpoints.push(Checkpoint { runs: run + 1, outcome_runs: tally.outcome_runs.clone() });
+            checkpoints.push(Checkpoint { runs: tally.runs, outcome_runs: tally.outcome_runs.clone() });
             next_point.next();
+        }
+        if !counts {
+            continue;
         }
         for (col, v) in values.iter_mut().zip(&walker.values) {
             col.push(*v);
@@ -185,6 +213,7 @@ pub fn simulate(
         |out| -> Result<(), SimError> {
             let out = out.map_err(|(run, e)| no_weight(sc, cfg.seed, run, e))?;
             for mut point in out.checkpoints {
+                point.runs += total.runs;
                 point.outcome_runs.iter_mut().zip(&total.outcome_runs).for_each(|(a, b)| *a += b);
                 convergence.push(point);
             }
@@ -196,6 +225,11 @@ pub fn simulate(
         },
     )?;
 
+    if let Some(g) = &sc.given
+        && total.runs == 0
+    {
+        return Err(SimError::GivenNever { condition: g.text.clone(), runs: total.excluded });
+    }
     let (top, second_pass) = if cfg.max_paths == 0 {
         (Vec::new(), false)
     } else {
@@ -318,6 +352,9 @@ fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) 
         for run in lo..hi {
             // Errors were reported by the first pass, which saw the same runs.
             let Ok(end) = walker.walk(keys.next_key(), &mut Quiet) else { continue };
+            if sc.given.as_ref().is_some_and(|g| !walker.holds(&g.when)) {
+                continue;
+            }
             if let Some(&i) = index.get(&end.path_hash) {
                 found.entry(i).and_modify(|e| e.count += 1).or_insert(PathEntry {
                     count: 1,

@@ -135,7 +135,10 @@ impl ValueCollector {
 /// Everything counted over a range of runs.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {
+    /// Runs counted (with `given`, those that end with its condition true).
     pub runs: u64,
+    /// Runs left out because they end with the `given` condition false.
+    pub excluded: u64,
     /// Runs per outcome index.
     pub outcome_runs: Vec<u64>,
     /// Times each branch was taken, over all runs.
@@ -152,6 +155,7 @@ impl Tally {
     pub fn new(outcomes: usize, branches: usize, indicators: usize) -> Self {
         Tally {
             runs: 0,
+            excluded: 0,
             outcome_runs: vec![0; outcomes],
             times_taken: vec![0; branches],
             runs_taking: vec![0; branches],
@@ -175,6 +179,7 @@ impl Tally {
     /// Adds the tally of the next chunk of runs.
     pub fn merge(&mut self, other: Tally, path_cap: usize) {
         self.runs += other.runs;
+        self.excluded += other.excluded;
         self.total_steps += other.total_steps;
         for (a, b) in self.outcome_runs.iter_mut().zip(&other.outcome_runs) {
             *a += b;

@@ -55,6 +55,19 @@ impl Observer for Quiet {
     fn taken(&mut self, _: u32, _: bool) {}
 }
 
+/// An observer that keeps each branch taken with its first-time flag, to be counted
+/// later only if the run turns out to count (`given`).
+#[derive(Default)]
+pub struct Held {
+    pub taken: Vec<(u32, bool)>,
+}
+impl Observer for Held {
+    #[inline(always)]
+    fn taken(&mut self, branch: u32, first: bool) {
+        self.taken.push((branch, first));
+    }
+}
+
 /// An observer that records the path.
 #[derive(Default)]
 pub struct Recorder {
@@ -116,6 +129,11 @@ impl<'a> Walker<'a> {
             start_values,
             weights: Vec::with_capacity(sc.nodes.iter().map(|n| n.n_branches as usize).max().unwrap_or(0)),
         }
+    }
+
+    /// Whether `c` holds in the state the last walk ended in.
+    pub fn holds(&self, c: &crate::scenario::Cond) -> bool {
+        c.eval(&self.took, &self.visits, &self.values)
     }
 
     /// Walks one run with the given key.

@@ -26,7 +26,7 @@ impl CsvTable for Branches {
                     &t.times_taken[b].to_string(),
                     &t.runs_taking[b].to_string(),
                     &format::share(t.runs_taking[b] as f64 / t.runs as f64),
-                    &format::exact_or_empty(r.exact.get().map(|e| e.share_of_runs[b])),
+                    &format::exact_or_empty(r.exact.get().and_then(|e| e.branch_share(b))),
                 ],
             )?;
         }

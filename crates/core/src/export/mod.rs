@@ -52,7 +52,7 @@ impl<'a> RunReport<'a> {
         exact: &'a ExactStatus,
     ) -> Self {
         let path_exact = match exact {
-            ExactStatus::Done(_) => {
+            ExactStatus::Done(e) if e.given.is_none() => {
                 result.paths.iter().map(|p| exact::path_probability(scenario, &p.branches)).collect()
             }
             _ => vec![None; result.paths.len()],

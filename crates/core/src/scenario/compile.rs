@@ -428,6 +428,8 @@ impl Compiler {
             explicit_outcomes,
             start,
             warnings: Vec::new(),
+            given: None,
+            asked: Vec::new(),
         };
         let (problems, warnings) = super::graph::check(&scenario);
         self.problems.extend(problems);

@@ -13,6 +13,7 @@ pub mod doubt;
 pub mod graph;
 pub mod locate;
 pub mod model;
+pub mod questions;
 pub mod weights;
 
 pub use condition::Cond;
@@ -54,6 +55,11 @@ pub struct Scenario {
     pub start: u32,
     /// Problems that do not stop a run (unreachable nodes, ...).
     pub warnings: Vec<String>,
+    /// Results count only runs that end with this condition true (`--given`).
+    pub given: Option<questions::Given>,
+    /// What-if questions asked of the file on the command line, as options
+    /// (`--set a.b=2`), recorded with every result.
+    pub asked: Vec<String>,
 }
 
 impl Scenario {
@@ -116,7 +122,7 @@ impl Scenario {
     }
 
     /// Rescales node `n`'s weights from their written values and rebuilds its sums.
-    fn recompile_node(&mut self, n: u32) {
+    pub(crate) fn recompile_node(&mut self, n: u32) {
         let node = &self.nodes[n as usize];
         let range = node.first_branch as usize..(node.first_branch + node.n_branches) as usize;
         scale_weights(&mut self.branches[range]);
