@@ -13,7 +13,26 @@ pub fn load_file(path: &Path) -> Result<Scenario, LoadError> {
 /// Loads and validates a scenario file, and returns its text too.
 pub fn load_file_with_text(path: &Path) -> Result<(Scenario, String), LoadError> {
     let shown = crate::format::printable(&path.display().to_string()).into_owned();
-    let whole = |msg: String, help: &str| LoadError::whole_file(&shown, msg, help);
+    let src = read_text(path, &shown)?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let bases = |name: &str| -> Result<(String, String), String> {
+        let base = dir.join(name);
+        if base.exists() {
+            let shown = crate::format::printable(&base.display().to_string()).into_owned();
+            let text = read_text(&base, &shown)
+                .map_err(|e| e.problems.first().map_or_else(String::new, |p| p.message.clone()))?;
+            return Ok((shown, text));
+        }
+        whatif_core::scenario::bundled_base(name)
+            .map_err(|_| format!("there is no {} (paths are relative to the file that extends it)", base.display()))
+    };
+    let sc = whatif_core::scenario::load_str_with(&shown, &src, &bases)?;
+    Ok((sc, src))
+}
+
+/// A file's text, read with the same limits as a scenario file's.
+fn read_text(path: &Path, shown: &str) -> Result<String, LoadError> {
+    let whole = |msg: String, help: &str| LoadError::whole_file(shown, msg, help);
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {
             whole("no such file".into(), "check the path, or run `whatif list` for the bundled scenarios")
@@ -51,6 +70,5 @@ pub fn load_file_with_text(path: &Path) -> Result<(Scenario, String), LoadError>
             "save the file as UTF-8 (most editors offer this under \"Save with encoding\")",
         )
     })?;
-    let sc = whatif_core::scenario::load_str(&shown, &src)?;
-    Ok((sc, src))
+    Ok(src)
 }

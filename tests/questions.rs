@@ -66,7 +66,10 @@ fn forcing_and_observing_differ_as_worked_by_hand() {
     assert!((counted as f64 - 7000.0).abs() < 5.0 * (20000.0f64 * 0.35 * 0.65).sqrt(), "{counted}");
     let se = (4.0 / 7.0 * 3.0 / 7.0 / counted as f64).sqrt();
     assert!((share - 4.0 / 7.0).abs() < 5.0 * se, "{share}");
-    assert!(text.contains(&format!("{} of 20,000 runs end with `took(umbrella.carry)` true", whatif::output::terminal::count(counted))));
+    assert!(text.contains(&format!(
+        "{} of 20,000 runs end with `took(umbrella.carry)` true",
+        whatif::output::terminal::count(counted)
+    )));
     assert!(text.contains("Asked of the file: --given \"took(umbrella.carry)\""));
     // Branch shares are not conditioned exactly, so they are left empty rather than wrong.
     let branches = fs::read_to_string(observed.join("branches.csv")).unwrap();

@@ -89,6 +89,16 @@ function showScenario(sc) {
 function buildControls(sc) {
   const root = $("controls");
   root.replaceChildren();
+  if (sc.extends) {
+    // A variant holds only its changes: its numbers are edited in its `changes` list.
+    const p = document.createElement("p");
+    p.className = "meta";
+    p.textContent = `This file is a variant of ${sc.extends}: it lists only its changes, so edit its numbers under ` +
+      "`changes:` in the file below, or pick the base scenario to use sliders. To compare the two, pick the base, " +
+      "press “Pin as baseline”, then pick this variant again.";
+    root.append(p);
+    return;
+  }
   sc.nodes.forEach((node, n) => {
     const set = document.createElement("fieldset");
     const legend = document.createElement("legend");

@@ -52,10 +52,23 @@ pub fn summary(sc: &Scenario, exact: &ExactStatus) -> String {
             let _ = writeln!(s, "  exact analysis: {}", exact.note());
         }
     }
+    if let Some(base) = &sc.extends {
+        let changes = variant_changes(sc);
+        let _ = writeln!(s, "  extends {base}, with {} change(s):", changes.len());
+        for c in changes {
+            let _ = writeln!(s, "    {c}");
+        }
+    }
     for w in &sc.warnings {
         let _ = writeln!(s, "  warning: {w}");
     }
     s
+}
+
+/// What a variant changes in the file it extends, resolved (as `compare` lists it).
+pub fn variant_changes(sc: &Scenario) -> Vec<String> {
+    let Some(base) = sc.extends.as_deref().and_then(|b| load(b).ok()) else { return Vec::new() };
+    crate::analysis::compare::structure(&base, sc).iter().map(|c| c.describe()).collect()
 }
 
 /// A file whose runs can reach `node` with every weight 0: an error, with a path that
@@ -99,7 +112,9 @@ pub fn check(args: &CheckArgs) -> Result<(), AppError> {
         if let ExactStatus::Unavailable(ExactError::NoWeight { node }) = &exact {
             errors.push(stuck(&sc, node));
         } else if args.format == FormatArg::Json {
-            documents.push(CheckJson::of(&sc, &exact));
+            let mut doc = CheckJson::of(&sc, &exact);
+            doc.changes = variant_changes(&sc);
+            documents.push(doc);
         } else {
             print(&format!("{}{}", if i > 0 { "\n" } else { "" }, summary(&sc, &exact)));
         }

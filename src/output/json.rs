@@ -205,6 +205,9 @@ pub struct CheckJson {
     pub exact_probabilities: Option<Vec<f64>>,
     pub exact_analysis: String,
     pub warnings: Vec<String>,
+    /// For a variant: the file it extends and what it changes there.
+    pub extends: Option<String>,
+    pub changes: Vec<String>,
 }
 
 impl CheckJson {
@@ -219,6 +222,8 @@ impl CheckJson {
             exact_probabilities: exact.get().map(|e| e.outcome[..labels].to_vec()),
             exact_analysis: exact.note(),
             warnings: sc.warnings.clone(),
+            extends: sc.extends.clone(),
+            changes: Vec::new(),
         }
     }
 }

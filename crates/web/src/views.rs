@@ -91,6 +91,7 @@ fn info(sc: &Scenario) -> Value {
         "file": sc.file,
         "sha256": sc.sha256,
         "warnings": sc.warnings,
+        "extends": sc.extends,
         "nodes": nodes,
         "indicators": indicators,
     })

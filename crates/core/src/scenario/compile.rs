@@ -23,6 +23,8 @@ const TOP_KEYS: &[&str] = &[
     "indicators",
     "start",
     "nodes",
+    "extends",
+    "changes",
 ];
 const INDICATOR_KEYS: &[&str] = &["start", "min", "max", "unit", "description", "range"];
 const NODE_KEYS: &[&str] = &["question", "description", "branches"];
@@ -49,7 +51,10 @@ fn fix_id(id: &str) -> String {
     s
 }
 
-pub(super) fn compile(file: &str, bytes: &str) -> Result<Scenario, LoadError> {
+/// Reads the file a variant extends: its name as shown, and its text.
+pub type Bases<'a> = dyn Fn(&str) -> Result<(String, String), String> + 'a;
+
+pub(super) fn compile(file: &str, bytes: &str, bases: &Bases) -> Result<Scenario, LoadError> {
     // A byte-order mark (Windows Notepad writes one) is not part of the text; the
     // recorded SHA-256 is still that of the file's bytes.
     let src = bytes.strip_prefix('\u{feff}').unwrap_or(bytes);
@@ -63,8 +68,53 @@ pub(super) fn compile(file: &str, bytes: &str) -> Result<Scenario, LoadError> {
              `whatif init FILE` writes a starter",
         )]));
     }
-    let raw: RawScenario = match crate::yaml::from_str(src) {
-        Ok(raw) => raw,
+    let raw = parse(file, src)?;
+    let (raw, base) = match raw.extends.clone() {
+        None => (raw, None),
+        Some(name) => {
+            let (base_file, base_src) = bases(&name).map_err(|why| {
+                let mut d =
+                    Diagnostic::new("extends", format!("cannot read `{name}`, the file this one extends: {why}"))
+                        .help("write the base file's path relative to this file");
+                d.locate_in(src);
+                fail(vec![d])
+            })?;
+            let base_raw = parse(&base_file, base_src.strip_prefix('\u{feff}').unwrap_or(&base_src))?;
+            let mut problems = Vec::new();
+            let merged = super::variant::merge(raw, base_raw, &mut problems);
+            if !problems.is_empty() {
+                problems.iter_mut().for_each(|d| d.locate_in(src));
+                return Err(fail(problems));
+            }
+            (merged, Some((base_file, base_src)))
+        }
+    };
+    let mut c = Compiler { problems: Vec::new(), warnings: Vec::new() };
+    let scenario = c.scenario(file, bytes, raw);
+    if !c.problems.is_empty() {
+        // Only the problems that will be printed are located (each search reads the file).
+        for d in c.problems.iter_mut().take(super::diagnostic::MAX_SHOWN) {
+            if d.location.is_none() && !d.path.is_empty() {
+                d.locate_in(src);
+            }
+        }
+        return Err(fail(c.problems));
+    }
+    let mut scenario = scenario.expect("a scenario is built whenever there are no problems");
+    scenario.warnings = c.warnings;
+    if let Some((base_file, base_src)) = base {
+        // The results depend on both files, so both are in the recorded digest.
+        scenario.sha256 = sha256_hex(format!("{bytes}{base_src}").as_bytes());
+        scenario.extends = Some(base_file);
+    }
+    Ok(scenario)
+}
+
+/// Parses the text into the serde model, with a located, helpful message on failure.
+fn parse(file: &str, src: &str) -> Result<RawScenario, LoadError> {
+    let fail = |problems: Vec<Diagnostic>| LoadError { file: file.to_string(), source: src.to_string(), problems };
+    match crate::yaml::from_str(src) {
+        Ok(raw) => Ok(raw),
         Err(e) => {
             let mut d = Diagnostic::new(e.path.clone(), e.message.clone());
             d.location = e.location;
@@ -88,23 +138,9 @@ pub(super) fn compile(file: &str, bytes: &str) -> Result<Scenario, LoadError> {
                 d.message = format!("this number is not written in decimal (it reads as {n})");
             }
             d.help = parse_help(&e.path, &d.message);
-            return Err(fail(vec![d]));
+            Err(fail(vec![d]))
         }
-    };
-    let mut c = Compiler { problems: Vec::new(), warnings: Vec::new() };
-    let scenario = c.scenario(file, bytes, raw);
-    if !c.problems.is_empty() {
-        // Only the problems that will be printed are located (each search reads the file).
-        for d in c.problems.iter_mut().take(super::diagnostic::MAX_SHOWN) {
-            if d.location.is_none() && !d.path.is_empty() {
-                d.locate_in(src);
-            }
-        }
-        return Err(fail(c.problems));
     }
-    let mut scenario = scenario.expect("a scenario is built whenever there are no problems");
-    scenario.warnings = c.warnings;
-    Ok(scenario)
 }
 
 /// Where `key` appears for the second time in the block mapping that starts at `at`
@@ -430,6 +466,7 @@ impl Compiler {
             warnings: Vec::new(),
             given: None,
             asked: Vec::new(),
+            extends: None,
         };
         let (problems, warnings) = super::graph::check(&scenario);
         self.problems.extend(problems);

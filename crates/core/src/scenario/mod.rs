@@ -6,7 +6,7 @@
 //! condition parsed, so the walk never touches a string or a hash map.
 
 pub mod bundled;
-mod compile;
+pub mod compile;
 pub mod condition;
 pub mod diagnostic;
 pub mod doubt;
@@ -14,6 +14,7 @@ pub mod graph;
 pub mod locate;
 pub mod model;
 pub mod questions;
+mod variant;
 pub mod weights;
 
 pub use condition::Cond;
@@ -57,6 +58,8 @@ pub struct Scenario {
     pub warnings: Vec<String>,
     /// Results count only runs that end with this condition true (`--given`).
     pub given: Option<questions::Given>,
+    /// For a variant (`extends`): the file it extends, as read.
+    pub extends: Option<String>,
     /// What-if questions asked of the file on the command line, as options
     /// (`--set a.b=2`), recorded with every result.
     pub asked: Vec<String>,
@@ -343,6 +346,19 @@ pub fn parse_condition(sc: &Scenario, text: &str) -> Result<Cond, condition::Con
 
 /// Loads and validates scenario text; `file` names it in messages and the manifest.
 pub fn load_str(file: &str, src: &str) -> Result<Scenario, LoadError> {
+    load_str_with(file, src, &bundled_base)
+}
+
+/// Reads a base file from whatif's bundled scenarios (by file name, `.yaml` optional).
+pub fn bundled_base(name: &str) -> Result<(String, String), String> {
+    let stem = name.rsplit(['/', '\\']).next().unwrap_or(name).trim_end_matches(".yaml");
+    bundled::find(stem)
+        .map(|b| (format!("bundled:{}", b.name), b.source.to_string()))
+        .ok_or_else(|| "no such file here, and no bundled scenario of that name".to_string())
+}
+
+/// [`load_str`] for a file that may extend another: `bases` reads the file it names.
+pub fn load_str_with(file: &str, src: &str, bases: &compile::Bases) -> Result<Scenario, LoadError> {
     let file = &crate::format::printable(file);
     if src.len() as u64 > MAX_SCENARIO_BYTES {
         return Err(LoadError::whole_file(
@@ -351,5 +367,5 @@ pub fn load_str(file: &str, src: &str) -> Result<Scenario, LoadError> {
             "split the scenario",
         ));
     }
-    compile::compile(file, src)
+    compile::compile(file, src, bases)
 }

@@ -43,6 +43,34 @@ pub struct RawScenario {
     /// Chance nodes, by id.
     #[schemars(required)]
     pub nodes: Option<OrderedMap<RawNode>>,
+    /// A variant: the file (relative to this one) whose nodes and indicators it starts from (an addition).
+    pub extends: Option<String>,
+    /// A variant's changes to the file it extends, applied in order (an addition).
+    pub changes: Option<Vec<RawChange>>,
+}
+
+/// One change of a variant: exactly one of `weight`, `start`, `weight_if`, `remove`, `add`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawChange {
+    /// `node.branch` whose base weight becomes `to` (its range becomes `range`, or none).
+    pub weight: Option<String>,
+    /// An indicator whose start becomes `to` (its range becomes `range`, or none).
+    pub start: Option<String>,
+    /// `node.branch` whose conditional weights become `entries`.
+    pub weight_if: Option<String>,
+    /// `node.branch` to remove.
+    pub remove: Option<String>,
+    /// A node that gets `branch` as its last branch.
+    pub add: Option<String>,
+    /// The new value, for `weight` and `start`.
+    pub to: Option<f64>,
+    /// A range of doubt around the new value.
+    pub range: Option<RawRange>,
+    /// The new conditional weights, for `weight_if`.
+    pub entries: Option<Vec<RawWeightIf>>,
+    /// The branch to add, for `add`.
+    pub branch: Option<RawBranch>,
 }
 
 /// One entry of `indicators`.
