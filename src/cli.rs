@@ -230,9 +230,15 @@ pub struct QuestionArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// The baseline scenario, then one or more variants
-    #[arg(required = true, num_args = 2..)]
+    /// The baseline scenario, then one or more variants (one file with --options)
+    #[arg(required = true, num_args = 1..)]
     pub scenarios: Vec<String>,
+    /// Compare every option of this node side by side (each forced in turn), instead of files
+    #[arg(long, value_name = "NODE")]
+    pub options: Option<String>,
+    /// With --options: rank the options by the mean of this indicator
+    #[arg(long, value_name = "INDICATOR", requires = "options")]
+    pub by: Option<String>,
     /// Also write report.html with the paired differences
     #[arg(long)]
     pub report: bool,

@@ -43,7 +43,7 @@ impl AppError {
     pub fn exit_code(&self) -> i32 {
         match self {
             AppError::Scenario(_) | AppError::Usage(_) => 2,
-            AppError::Run(SimError::NoWeight { .. } | SimError::GivenNever { .. }) => 2,
+            AppError::Run(SimError::NoWeight { .. } | SimError::GivenNever { .. } | SimError::Undecided { .. }) => 2,
             AppError::Interrupted | AppError::Run(SimError::Interrupted) => 130,
             AppError::Run(_) | AppError::Output(_) => 1,
         }

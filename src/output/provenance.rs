@@ -37,6 +37,7 @@ pub const KNOWN_FILES: &[&str] = &[
     "explore_importance.csv",
     "explore_box.csv",
     "explore.html",
+    "ranking.csv",
 ];
 
 /// The file as recorded: its path as given when relative, its name alone when the path

@@ -90,6 +90,9 @@ pub fn union_labels(a: &Scenario, b: &Scenario) -> Vec<String> {
 
 /// Simulates `base` and `variant` side by side, run by run.
 pub fn paired(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Paired, SimError> {
+    if let Some((node, options)) = base.undecided().or_else(|| variant.undecided()) {
+        return Err(SimError::Undecided { node, options });
+    }
     let labels = union_labels(base, variant);
     let map = |sc: &Scenario| -> Vec<usize> {
         sc.outcomes.iter().map(|o| labels.iter().position(|l| l == o).expect("every label is in the union")).collect()

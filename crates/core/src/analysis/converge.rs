@@ -28,6 +28,9 @@ type ChunkCounts = (Vec<Checkpoint>, Vec<u64>);
 
 /// Outcome counts of the first `k` runs for every checkpoint `k`.
 pub fn converge(sc: &Scenario, cfg: &SimConfig) -> Result<Vec<Checkpoint>, SimError> {
+    if let Some((node, options)) = sc.undecided() {
+        return Err(SimError::Undecided { node, options });
+    }
     let points = checkpoints(cfg.runs);
     let n = sc.outcomes.len();
     // Each chunk reports its counts at the checkpoints inside it, and its totals.

@@ -59,6 +59,9 @@ impl Observer for Narrator<'_> {
 
 /// The story of run `run` for `seed`; `Err` describes a visit with every weight 0.
 pub fn replay(sc: &Scenario, seed: u64, run: u64) -> Result<String, String> {
+    if let Some((node, options)) = sc.undecided() {
+        return Err(crate::engine::simulate::undecided_message(&node, &options));
+    }
     let mut walker = Walker::new(sc);
     let mut n = Narrator { sc, text: String::new(), step: 0, recorder: Recorder::default() };
     n.text.push_str(&crate::format::notice(sc));

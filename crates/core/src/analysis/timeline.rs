@@ -89,6 +89,9 @@ impl Observer for Recorder<'_> {
 
 /// The timeline of `cfg.runs` runs, merged in chunk order (the same for any thread count).
 pub fn timeline(sc: &Scenario, cfg: &SimConfig, clock: Clock) -> Result<Vec<Point>, SimError> {
+    if let Some((node, options)) = sc.undecided() {
+        return Err(SimError::Undecided { node, options });
+    }
     let chunk = |c: u64| -> Result<Vec<(u64, Vec<IndicatorStats>)>, SimError> {
         let (lo, hi) = chunk_range(cfg, c);
         let mut keys = RunKeys::new(cfg.seed, lo);

@@ -71,6 +71,8 @@ pub enum ExactError {
     GivenStepLimit,
     /// `given` holds in no run.
     GivenNever { condition: String },
+    /// A decision node has not been decided.
+    Undecided { node: String, options: Vec<String> },
 }
 
 impl ExactError {
@@ -105,6 +107,9 @@ impl std::fmt::Display for ExactError {
                 "runs can reach max_steps, and whatif does not condition those exactly (the sampled shares among \
                  the runs that meet the condition are shown)"
             ),
+            ExactError::Undecided { node, options } => {
+                write!(f, "{}", crate::engine::simulate::undecided_message(node, options))
+            }
             ExactError::GivenNever { condition } => {
                 write!(f, "no run can end with `{condition}` true, so there is nothing to condition on")
             }
@@ -683,6 +688,9 @@ fn share_of_runs(sc: &Scenario, plan: &Plan, pass: &Pass) -> Vec<f64> {
 
 /// Computes the exact figures, or says why they cannot be computed.
 pub fn analyse(sc: &Scenario, budget: Budget) -> Result<Exact, ExactError> {
+    if let Some((node, options)) = sc.undecided() {
+        return Err(ExactError::Undecided { node, options });
+    }
     if let Some(given) = &sc.given {
         return super::exact_given::conditional(sc, given, budget);
     }

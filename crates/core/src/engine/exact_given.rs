@@ -108,6 +108,7 @@ fn add_check(s: &mut Scenario, given: &Given, end: Option<u32>, fails: u32, k: u
         conditional: true,
         cumulative: running_sums(own),
         weights: Some(NodeWeights::new(own, false)),
+        decision: false,
     });
     n
 }

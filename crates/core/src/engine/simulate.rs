@@ -63,6 +63,17 @@ pub enum SimError {
     Interrupted,
     /// With `given`: no run ended with the condition true, so there are no shares.
     GivenNever { condition: String, runs: u64 },
+    /// A decision node has not been decided (`--force NODE=OPTION`).
+    Undecided { node: String, options: Vec<String> },
+}
+
+/// The message for a decision not yet made, with the ways to make it.
+pub fn undecided_message(node: &str, options: &[String]) -> String {
+    format!(
+        "node `{node}` is a decision, so runs cannot draw it: choose an option with --force {node}=OPTION \
+         (options: {}), or compare them all with `whatif compare FILE --options {node}`",
+        options.join(", ")
+    )
 }
 
 impl std::fmt::Display for SimError {
@@ -76,6 +87,7 @@ impl std::fmt::Display for SimError {
             ),
             SimError::Write(e) => write!(f, "cannot write the per-run table: {e}"),
             SimError::Interrupted => write!(f, "interrupted"),
+            SimError::Undecided { node, options } => write!(f, "{}", undecided_message(node, options)),
             SimError::GivenNever { condition, runs } => write!(
                 f,
                 "none of the {runs} runs ends with `{condition}` true, so there are no shares to show\n  \
@@ -199,6 +211,9 @@ pub fn simulate(
     cfg: &SimConfig,
     mut rows: Option<&mut (dyn Write + Send)>,
 ) -> Result<SimResult, SimError> {
+    if let Some((node, options)) = sc.undecided() {
+        return Err(SimError::Undecided { node, options });
+    }
     let cap = path_cap(cfg.max_paths);
     let mut total = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
     if cfg.max_paths > 0 {

@@ -27,7 +27,7 @@ const TOP_KEYS: &[&str] = &[
     "changes",
 ];
 const INDICATOR_KEYS: &[&str] = &["start", "min", "max", "unit", "description", "range"];
-const NODE_KEYS: &[&str] = &["question", "description", "branches"];
+const NODE_KEYS: &[&str] = &["question", "description", "branches", "decision"];
 const BRANCH_KEYS: &[&str] = &["id", "label", "note", "weight", "range", "weight_if", "effects", "outcome", "next"];
 const WEIGHT_IF_KEYS: &[&str] = &["when", "weight"];
 
@@ -683,10 +683,28 @@ impl Compiler {
         for (n, (id, node)) in raw_nodes.iter().enumerate() {
             let path = format!("nodes.{id}");
             let first_branch = branches.len() as u32;
+            let decision = node.decision.unwrap_or(false);
             for (b, br) in node.branches.as_deref().unwrap_or_default().iter().enumerate() {
                 let bpath = format!("{path}.branches[{b}]");
-                let branch = self.branch(n as u32, id, &bpath, br, lookup, indicators, &mut |l| outcomes.intern(l));
-                branches.push(branch);
+                if decision && br.weight.is_none() {
+                    // A decision's options need no weight: one is chosen, never drawn.
+                    let with_weight = RawBranch { weight: Some(1.0), ..clone_branch(br) };
+                    branches.push(
+                        self.branch(n as u32, id, &bpath, &with_weight, lookup, indicators, &mut |l| {
+                            outcomes.intern(l)
+                        }),
+                    );
+                } else {
+                    branches
+                        .push(self.branch(n as u32, id, &bpath, br, lookup, indicators, &mut |l| outcomes.intern(l)));
+                }
+                if decision && br.weight_if.is_some() {
+                    self.error(
+                        format!("{bpath}.weight_if"),
+                        "an option of a decision has no conditional weights: it is chosen, not drawn",
+                        "remove `weight_if`, or drop `decision: true` to make the node chance",
+                    );
+                }
             }
             super::scale_weights(&mut branches[first_branch as usize..]);
             let own = &branches[first_branch as usize..];
@@ -708,6 +726,7 @@ impl Compiler {
                 conditional,
                 cumulative: super::running_sums(own),
                 weights: conditional.then(|| super::weights::NodeWeights::within(own, &mut table_budget)),
+                decision,
             });
         }
         (nodes, branches)
@@ -926,4 +945,19 @@ impl Compiler {
 
 fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A copy of a branch as written (the serde model is not `Clone`: it is read once).
+fn clone_branch(b: &RawBranch) -> RawBranch {
+    RawBranch {
+        id: b.id.clone(),
+        label: b.label.clone(),
+        note: b.note.clone(),
+        weight: b.weight,
+        range: b.range.clone(),
+        weight_if: None,
+        effects: b.effects.as_ref().map(|e| super::model::OrderedMap(e.0.clone())),
+        outcome: b.outcome.clone(),
+        next: b.next.clone(),
+    }
 }

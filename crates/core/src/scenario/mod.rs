@@ -66,6 +66,13 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The first decision not yet made, with its options: nothing can be walked until
+    /// each is made with `--force` (or compared with `compare --options`).
+    pub fn undecided(&self) -> Option<(String, Vec<String>)> {
+        let (n, node) = self.nodes.iter().enumerate().find(|(_, n)| n.decision)?;
+        Some((node.id.clone(), self.node_branches(n as u32).iter().map(|b| b.id.clone()).collect()))
+    }
+
     /// How many base weights and starts carry a range of doubt.
     pub fn ranges(&self) -> (usize, usize) {
         (
@@ -244,6 +251,8 @@ pub struct Node {
     pub cumulative: Vec<f64>,
     /// The conditional weights compiled for the walk (for nodes with `weight_if`).
     pub weights: Option<weights::NodeWeights>,
+    /// A choice, not chance (`decision: true`), not yet made with `--force`.
+    pub decision: bool,
 }
 
 /// One branch of a node.

@@ -102,6 +102,8 @@ pub struct RawNode {
     /// The possible answers, at least one.
     #[schemars(required, length(min = 1))]
     pub branches: Option<Vec<RawBranch>>,
+    /// A choice, not chance: runs need `--force NODE=BRANCH`, and `compare --options NODE` runs every option (an addition).
+    pub decision: Option<bool>,
 }
 
 /// One branch of a node.

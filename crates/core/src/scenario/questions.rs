@@ -84,6 +84,7 @@ impl Scenario {
         let node_mut = &mut self.nodes[n as usize];
         node_mut.conditional = false;
         node_mut.weights = None;
+        node_mut.decision = false;
         self.recompile_node(n);
         let (problems, _) = super::graph::check(self);
         if let Some(p) = problems.first() {
