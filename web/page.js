@@ -4,7 +4,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { name: "", yaml: "", runs: 10000, seed: 42, baseline: null, shape: "", filesCache: null, pending: null };
+const state = { name: "", yaml: "", runs: 10000, seed: 42, baseline: null, shape: "", filesCache: null, pending: null, force: {}, given: "" };
 let engine = null;
 
 /** Calls the engine with one request object and returns its answer object. */
@@ -27,11 +27,14 @@ function pp(x) { return (x >= 0 ? "+" : "") + (100 * x).toFixed(2) + " pp"; }
 function count(n) { return Number(n).toLocaleString("en-US"); }
 function escapeXml(s) { return String(s).replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]); }
 function file() { return { name: state.name, yaml: state.yaml }; }
+/** The questions asked of the file, as `--force` and `--given` ask them. */
+function ask() { return { force: Object.entries(state.force), given: state.given || null }; }
 
 /** Loads a scenario text under a file name and redraws everything. */
 function load(name, yaml) {
   state.name = name;
   state.yaml = yaml;
+  state.force = {};
   $("editor").value = yaml;
   // A pinned baseline stays pinned: pin one file, then pick a variant to compare them.
   updatePin();
@@ -42,7 +45,7 @@ function load(name, yaml) {
 function refresh(rebuild) {
   state.filesCache = null;
   const t0 = performance.now();
-  const answer = engine({ op: "analyse", file: file(), runs: state.runs, seed: state.seed, baseline: state.baseline });
+  const answer = engine({ op: "analyse", file: file(), runs: state.runs, seed: state.seed, baseline: state.baseline, ask: ask() });
   const t1 = performance.now();
   if (!answer.ok) {
     showProblems(answer);
@@ -68,7 +71,11 @@ function refresh(rebuild) {
   const t2 = performance.now();
   const ms = t2 - t0;
   window.whatif.timings.push({ engine: t1 - t0, total: ms });
-  text($("status"), `${count(answer.runs)} runs, seed ${answer.seed}; exact analysis: ${answer.exact_note}.`);
+  const asked = answer.asked.length ? ` Asked of the file: ${answer.asked.join(" ")}.` : "";
+  const runs = answer.excluded > 0 || state.given
+    ? `${count(answer.runs)} of ${count(answer.runs + answer.excluded)} runs end with ${state.given} true; the shares are among them`
+    : `${count(answer.runs)} runs`;
+  text($("status"), `${runs}, seed ${answer.seed}; exact analysis: ${answer.exact_note}.${asked}`);
   text($("timing"), `Updated in ${Math.round(ms)} ms.`);
   $("run-number").max = String(answer.runs - 1);
   window.whatif.last = answer;
@@ -104,6 +111,7 @@ function buildControls(sc) {
     const legend = document.createElement("legend");
     legend.textContent = node.question ? `${node.id}: ${node.question}` : node.id;
     set.append(legend);
+    set.append(forceControl(node, n));
     node.branches.forEach((b, j) => set.append(control(`w-${n}-${j}`, b.id, b.label, b.weight, b.path, 0, b.conditional)));
     root.append(set);
   });
@@ -115,6 +123,27 @@ function buildControls(sc) {
     sc.indicators.forEach((ind, i) => set.append(control(`s-${i}`, ind.name, ind.unit, ind.start, ind.path, null, false)));
     root.append(set);
   }
+}
+
+/** A choice of branch for the node: chance as written, or one branch forced (for a
+ * decision, one must be chosen). */
+function forceControl(node, n) {
+  const row = document.createElement("div");
+  row.className = "row";
+  const label = document.createElement("label");
+  label.htmlFor = `force-${n}`;
+  label.textContent = node.decision ? "Decide (a choice, not chance):" : "Force (an intervention):";
+  const select = document.createElement("select");
+  select.id = `force-${n}`;
+  select.add(new Option(node.decision ? "— choose an option —" : "no: chance, as written", ""));
+  for (const b of node.branches) select.add(new Option(b.id, b.id));
+  select.value = state.force[node.id] || "";
+  select.addEventListener("change", () => {
+    if (select.value) state.force[node.id] = select.value; else delete state.force[node.id];
+    refresh(false);
+  });
+  row.append(label, select);
+  return row;
 }
 
 function control(id, name, sub, value, path, min, conditional) {
@@ -283,7 +312,7 @@ function download(name) {
     name = (state.name.replace(/\.ya?ml$/, "") || "scenario") + ".yaml";
   } else {
     if (!state.filesCache) {
-      const answer = engine({ op: "files", file: file(), runs: state.runs, seed: state.seed });
+      const answer = engine({ op: "files", file: file(), runs: state.runs, seed: state.seed, ask: ask() });
       if (!answer.ok) { showProblems(answer); return; }
       state.filesCache = answer.files;
     }
@@ -325,13 +354,16 @@ function wire(scenarios) {
   $("pin").addEventListener("click", () => { state.baseline = file(); updatePin(); refresh(false); });
   $("unpin").addEventListener("click", () => { state.baseline = null; updatePin(); refresh(false); });
   $("replay").addEventListener("click", () => {
-    const answer = engine({ op: "replay", file: file(), seed: state.seed, run: Number($("run-number").value) || 0 });
+    const answer = engine({ op: "replay", file: file(), seed: state.seed, run: Number($("run-number").value) || 0, ask: ask() });
     const story = $("story");
     story.hidden = false;
     story.textContent = answer.ok ? answer.text : answer.error;
   });
   for (const b of document.querySelectorAll("#downloads button")) b.addEventListener("click", () => download(b.dataset.file));
   window.addEventListener("resize", fitHeader);
+  $("given-apply").addEventListener("click", () => { state.given = $("given").value.trim(); refresh(false); });
+  $("given").addEventListener("keydown", (e) => { if (e.key === "Enter") { state.given = $("given").value.trim(); refresh(false); } });
+  $("given-clear").addEventListener("click", () => { $("given").value = ""; state.given = ""; refresh(false); });
   $("zoom").addEventListener("click", () => {
     const full = $("diagram").classList.toggle("full");
     $("zoom").setAttribute("aria-pressed", String(full));

@@ -212,6 +212,29 @@ fn a_file_opened_from_disk_replaces_the_scenario_and_the_notice_stays_in_view() 
 }
 
 #[test]
+fn forcing_and_observing_on_the_page_give_the_clis_exact_figures() {
+    let Some((mut b, _dir)) = opened(1280, 800) else { return };
+    // military is the third node: choose more_ammunition in its Force list.
+    b.eval("{ const s = document.getElementById('force-2'); s.value = 'more_ammunition'; s.dispatchEvent(new Event('change')) }");
+    b.wait_for("window.whatif.last.asked.length === 1", Duration::from_secs(10));
+    let cli = |args: &[&str]| -> Vec<f64> {
+        let out = whatif().args(["check", "putin_north_korea_visit", "--format", "json"]).args(args).output().unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v[0]["exact_probabilities"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+    };
+    assert_eq!(page_exact(&mut b), cli(&["--force", "military=more_ammunition"]));
+    b.eval("{ const s = document.getElementById('force-2'); s.value = ''; s.dispatchEvent(new Event('change')) }");
+    b.eval("document.getElementById('given').value = 'took(military.more_ammunition)'; document.getElementById('given-apply').click()");
+    b.wait_for("window.whatif.last.excluded > 0", Duration::from_secs(10));
+    assert_eq!(page_exact(&mut b), cli(&["--given", "took(military.more_ammunition)"]));
+    let status = b.eval("document.getElementById('status').textContent");
+    assert!(status.as_str().unwrap().contains("runs end with took(military.more_ammunition) true"), "{status}");
+    if let Ok(dir) = std::env::var("WHATIF_SCREENSHOTS") {
+        b.screenshot(&Path::new(&dir).join("page-1280x800-given.png"));
+    }
+}
+
+#[test]
 fn downloaded_csv_files_are_the_clis_bytes() {
     let Some((mut b, dir)) = opened(1280, 800) else { return };
     let downloads = dir.path().join("downloads");

@@ -20,6 +20,17 @@ pub struct Source {
     pub yaml: String,
 }
 
+/// What-if questions asked of the file (as `--force NODE=BRANCH` and `--given`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ask {
+    /// `[node, branch]` pairs.
+    #[serde(default)]
+    pub force: Vec<(String, String)>,
+    #[serde(default)]
+    pub given: Option<String>,
+}
+
 /// One request.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
@@ -29,11 +40,30 @@ pub enum Request {
     /// The file's text with one number changed (a weight or a start).
     Set { yaml: String, path: Vec<String>, value: String },
     /// Exact figures, a sample, the diagram and, with a baseline, paired differences.
-    Analyse { file: Source, runs: u64, seed: u64, baseline: Option<Source> },
+    Analyse {
+        file: Source,
+        runs: u64,
+        seed: u64,
+        baseline: Option<Source>,
+        #[serde(default)]
+        ask: Ask,
+    },
     /// One run told as a story.
-    Replay { file: Source, seed: u64, run: u64 },
+    Replay {
+        file: Source,
+        seed: u64,
+        run: u64,
+        #[serde(default)]
+        ask: Ask,
+    },
     /// The CSV files `whatif run --per-run` writes, with the same bytes.
-    Files { file: Source, runs: u64, seed: u64 },
+    Files {
+        file: Source,
+        runs: u64,
+        seed: u64,
+        #[serde(default)]
+        ask: Ask,
+    },
 }
 
 /// Answers one JSON request with one JSON answer.
@@ -57,17 +87,26 @@ fn answer(r: Request) -> Result<serde_json::Value, Failure> {
     match r {
         Request::Open { file } => Ok(views::open(&load(&file)?)),
         Request::Set { yaml, path, value } => set(&yaml, &path, &value),
-        Request::Analyse { file, runs, seed, baseline } => {
-            let sc = load(&file)?;
-            let base = baseline.map(|b| load(&b)).transpose()?;
-            views::analyse(&sc, &config(runs, seed)?, base.as_ref()).map_err(Failure::plain)
+        Request::Analyse { file, runs, seed, baseline, ask } => {
+            let plain = load(&file)?;
+            let sc = asked(plain.clone(), &ask)?;
+            if baseline.is_some() && ask.given.as_deref().is_some_and(|g| !g.trim().is_empty()) {
+                return Err(Failure::plain(
+                    "a pinned baseline and a condition (given) do not go together: each would count different runs, \
+                     so the differences could not be paired; unpin the baseline or clear the condition"
+                        .into(),
+                ));
+            }
+            let base = baseline.map(|b| asked(load(&b)?, &ask)).transpose()?;
+            views::analyse(&sc, &plain, &config(runs, seed)?, base.as_ref()).map_err(Failure::plain)
         }
-        Request::Replay { file, seed, run } => {
-            let story = whatif_core::analysis::replay::replay(&load(&file)?, seed, run).map_err(Failure::plain)?;
+        Request::Replay { file, seed, run, ask } => {
+            let sc = asked(load(&file)?, &ask)?;
+            let story = whatif_core::analysis::replay::replay(&sc, seed, run).map_err(Failure::plain)?;
             Ok(serde_json::json!({ "ok": true, "text": story }))
         }
-        Request::Files { file, runs, seed } => {
-            views::files(&load(&file)?, &config(runs, seed)?).map_err(Failure::plain)
+        Request::Files { file, runs, seed, ask } => {
+            views::files(&asked(load(&file)?, &ask)?, &config(runs, seed)?).map_err(Failure::plain)
         }
     }
 }
@@ -86,6 +125,17 @@ fn load(file: &Source) -> Result<Scenario, Failure> {
             })
             .collect(),
     })
+}
+
+/// The scenario with the page's questions asked of it, as the CLI asks them.
+fn asked(mut sc: Scenario, ask: &Ask) -> Result<Scenario, Failure> {
+    for (node, branch) in &ask.force {
+        sc.force(node, branch).map_err(Failure::plain)?;
+    }
+    if let Some(g) = ask.given.as_deref().filter(|g| !g.trim().is_empty()) {
+        sc.set_given(g.trim()).map_err(Failure::plain)?;
+    }
+    Ok(sc)
 }
 
 fn config(runs: u64, seed: u64) -> Result<SimConfig, Failure> {

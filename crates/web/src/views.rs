@@ -35,6 +35,7 @@ struct BranchInfo<'a> {
 struct NodeInfo<'a> {
     id: &'a str,
     question: Option<&'a str>,
+    decision: bool,
     branches: Vec<BranchInfo<'a>>,
 }
 
@@ -59,6 +60,7 @@ fn info(sc: &Scenario) -> Value {
         .map(|(n, node)| NodeInfo {
             id: &node.id,
             question: node.question.as_deref(),
+            decision: node.decision,
             branches: sc
                 .node_branches(n as u32)
                 .iter()
@@ -98,8 +100,9 @@ fn info(sc: &Scenario) -> Value {
 }
 
 /// Exact figures, a sample of `cfg.runs` runs, the diagram, and paired differences
-/// against `baseline` when one is pinned.
-pub fn analyse(sc: &Scenario, cfg: &SimConfig, baseline: Option<&Scenario>) -> Result<Value, String> {
+/// against `baseline` when one is pinned. `plain` is the file before any question was
+/// asked of it: what the controls show.
+pub fn analyse(sc: &Scenario, plain: &Scenario, cfg: &SimConfig, baseline: Option<&Scenario>) -> Result<Value, String> {
     let exact = ExactStatus::compute(sc, Budget::default());
     let result = simulate(sc, cfg, None).map_err(|e| e.to_string())?;
     let report = RunReport::new(sc, *cfg, SeedSource::Given, &result, &exact);
@@ -122,8 +125,10 @@ pub fn analyse(sc: &Scenario, cfg: &SimConfig, baseline: Option<&Scenario>) -> R
     let compare = baseline.map(|b| differences(b, sc, cfg, &exact)).transpose()?;
     Ok(json!({
         "ok": true,
-        "scenario": info(sc),
+        "scenario": info(plain),
         "runs": t.runs,
+        "excluded": t.excluded,
+        "asked": sc.asked,
         "seed": cfg.seed,
         "exact_note": exact.note(),
         "exact_done": exact.get().is_some(),
