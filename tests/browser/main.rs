@@ -284,7 +284,7 @@ fn the_page_is_usable_on_a_phone_and_keeps_the_notice_in_view() {
 #[test]
 #[ignore]
 fn page_speed() {
-    let Some((mut b, _dir)) = opened(1280, 800) else { return };
+    let Some((mut b, dir)) = opened(1280, 800) else { return };
     let js = "(() => { const out = []; const r = document.getElementById('w-0-0-range');
         for (let i = 0; i < 21; i++) { r.value = String(2 + (i % 4) * 0.5); const t0 = performance.now();
           r.dispatchEvent(new Event('input')); const t1 = performance.now();
@@ -306,5 +306,31 @@ fn page_speed() {
     eprintln!(
         "the same with a pinned baseline (paired differences): median {:.1} ms, max {:.1} ms",
         totals[10], totals[19]
+    );
+    b.eval("document.getElementById('unpin').click()");
+    // One thread each: the page's engine (WebAssembly) and the native CLI, on the runs
+    // alone (a 1,000,000-run request less a 20-run one, best of three).
+    let wasm = b.eval(
+        "(() => { const f = { name: 'p.yaml', yaml: document.getElementById('editor').value };
+          const t = (runs) => { const t0 = performance.now();
+            const a = window.whatif.engine({ op: 'analyse', file: f, runs, seed: 42, baseline: null });
+            if (!a.ok) throw new Error(a.error); return performance.now() - t0; };
+          let best = Infinity; for (let i = 0; i < 3; i++) best = Math.min(best, t(1000000) - t(20)); return best; })()",
+    );
+    let time = |runs: &str| {
+        let t0 = Instant::now();
+        whatif()
+            .args(["run", "--threads", "1", "--no-exact", "-q", "--runs", runs, "--out"])
+            .arg(dir.path().join("native"))
+            .assert()
+            .success();
+        t0.elapsed().as_secs_f64() * 1000.0
+    };
+    let native = (0..3).map(|_| time("1000000") - time("20")).fold(f64::INFINITY, f64::min);
+    let wasm = wasm.as_f64().unwrap();
+    eprintln!(
+        "1,000,000 runs of the bundled scenario on one thread: WebAssembly in Chromium {wasm:.0} ms, native {native:.0} ms \
+         (WebAssembly at {:.2}x the native speed)",
+        native / wasm
     );
 }
