@@ -12,21 +12,9 @@ fn quote(s: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-/// Breaks long text into lines of about `width` characters.
+/// Breaks long text into lines of at most `width` characters (the diagram's wrapping).
 pub fn wrap(text: &str, width: usize) -> String {
-    let mut lines: Vec<String> = vec![String::new()];
-    for word in text.split_whitespace() {
-        let line = lines.last_mut().expect("never empty");
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(word.to_string());
-        } else {
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-    }
-    lines.join("\n")
+    crate::diagram::wrap(text, width).join("\n")
 }
 
 impl TreeFormat for Dot {

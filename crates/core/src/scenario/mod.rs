@@ -323,34 +323,10 @@ impl EffectKind {
     }
 }
 
-/// The names of a compiled scenario, for parsing conditions against it.
-struct ScenarioNames<'a>(&'a Scenario);
-
-impl condition::Names for ScenarioNames<'_> {
-    fn node(&self, id: &str) -> Option<u32> {
-        self.0.nodes.iter().position(|n| n.id == id).map(|i| i as u32)
-    }
-    fn branch(&self, node: u32, id: &str) -> Option<u32> {
-        let first = self.0.nodes[node as usize].first_branch;
-        self.0.node_branches(node).iter().position(|b| b.id == id).map(|j| first + j as u32)
-    }
-    fn indicator(&self, name: &str) -> Option<u32> {
-        self.0.indicators.iter().position(|i| i.name == name).map(|i| i as u32)
-    }
-    fn suggest(&self, kind: &str, wrong: &str, node: Option<u32>) -> String {
-        let known: Vec<&str> = match (kind, node) {
-            ("node", _) => self.0.nodes.iter().map(|n| n.id.as_str()).collect(),
-            ("branch", Some(n)) => self.0.node_branches(n).iter().map(|b| b.id.as_str()).collect(),
-            _ => self.0.indicators.iter().map(|i| i.name.as_str()).collect(),
-        };
-        diagnostic::suggest(wrong, &known, kind)
-    }
-}
-
 /// Parses a condition against the names of a compiled scenario (for tools and tests;
 /// loading a file parses its own conditions).
 pub fn parse_condition(sc: &Scenario, text: &str) -> Result<Cond, condition::CondError> {
-    condition::parse(text, &ScenarioNames(sc))
+    condition::parse(text, sc)
 }
 
 /// Loads and validates scenario text; `file` names it in messages and the manifest.
