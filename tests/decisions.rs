@@ -44,6 +44,11 @@ fn a_decision_must_be_made_and_each_option_gives_what_was_worked_by_hand() {
     assert!(err.contains("--options plan"), "{err}");
     let text = common::stdout_of(whatif().arg("check").arg(&f));
     assert!(text.contains("decision `plan`: options safe, bold"), "{text}");
+    let tree = common::stdout_of(whatif().arg("tree").arg(&f));
+    assert!(tree.contains("an option of a decision: chosen with --force, never drawn"), "{tree}");
+    let svg = common::stdout_of(whatif().args(["tree", "--format", "svg"]).arg(&f));
+    assert_eq!(svg.matches(">option<").count(), 2, "the options show no drawn chance");
+    assert!(svg.contains("a decision: one option is chosen"));
     let text = common::stdout_of(whatif().arg("check").arg(&f).args(["--force", "plan=bold"]));
     assert!(text.contains("exact in this file: Good 25.00%; Bad 75.00%"), "{text}");
     let out_dir = dir.path().join("opts");

@@ -112,7 +112,10 @@ function buildControls(sc) {
     legend.textContent = node.question ? `${node.id}: ${node.question}` : node.id;
     set.append(legend);
     set.append(forceControl(node, n));
-    node.branches.forEach((b, j) => set.append(control(`w-${n}-${j}`, b.id, b.label, b.weight, b.path, 0, b.conditional)));
+    // A decision's options are chosen, never drawn: they have no weights to move.
+    if (!node.decision) {
+      node.branches.forEach((b, j) => set.append(control(`w-${n}-${j}`, b.id, b.label, b.weight, b.path, 0, b.conditional)));
+    }
     root.append(set);
   });
   if (sc.indicators.length) {
@@ -186,7 +189,7 @@ function setRange(range, value, min) {
 
 /** The controls follow the file after an edit that kept its shape. */
 function syncControls(sc) {
-  sc.nodes.forEach((node, n) => node.branches.forEach((b, j) => sync(`w-${n}-${j}`, b.weight, 0)));
+  sc.nodes.forEach((node, n) => node.branches.forEach((b, j) => { if (!node.decision) sync(`w-${n}-${j}`, b.weight, 0); }));
   sc.indicators.forEach((ind, i) => sync(`s-${i}`, ind.start, null));
 }
 

@@ -30,7 +30,15 @@ impl Walker<'_> {
             let inner = format!("{prefix}{child_prefix}");
             let label = b.label.as_deref().map(|l| format!(": {l}")).unwrap_or_default();
             self.out.push_str(&format!("{prefix}{branch_mark}{}{label}\n", b.id));
-            self.out.push_str(&format!("{inner}   weight {} → {}\n", number(b.written), probability_text(sc, n, j)));
+            if node.decision {
+                self.out.push_str(&format!("{inner}   an option of a decision: chosen with --force, never drawn\n"));
+            } else {
+                self.out.push_str(&format!(
+                    "{inner}   weight {} → {}\n",
+                    number(b.written),
+                    probability_text(sc, n, j)
+                ));
+            }
             for w in &b.weight_if {
                 self.out.push_str(&format!("{inner}   weight {} when {}\n", number(w.written), w.text));
             }

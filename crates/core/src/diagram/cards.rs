@@ -106,6 +106,9 @@ fn card(sc: &Scenario, exact: Option<&Exact>, n: u32) -> Card {
     if let Some(note) = reach_note(sc, exact, n) {
         add_wrapped(&mut head, &note, Style::Note, inner, false);
     }
+    if node.decision {
+        add_wrapped(&mut head, "a decision: one option is chosen (--force), none is drawn", Style::Note, inner, false);
+    }
     let several = destinations(sc, n) > 1;
     let mut body = Vec::new();
     for b in sc.node_branches(n) {
@@ -119,7 +122,9 @@ fn branch_lines(out: &mut Vec<Line>, sc: &Scenario, n: u32, b: &Branch, several:
     let faint = !b.possible();
     let node = &sc.nodes[n as usize];
     let total = node.cumulative.last().copied().unwrap_or(0.0);
-    let right = if total > 0.0 {
+    let right = if node.decision {
+        "option".to_string()
+    } else if total > 0.0 {
         format!("weight {} · {}", number(b.written), percent(b.weight / total))
     } else {
         format!("weight {}", number(b.written))
