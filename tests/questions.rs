@@ -163,3 +163,18 @@ fn the_readme_example_of_forcing_and_observing_is_what_check_prints() {
         assert!(readme.contains(line), "README.md does not quote {line:?}");
     }
 }
+
+#[test]
+fn the_readme_set_example_writes_where_it_says() {
+    let dir = tempfile::tempdir().unwrap();
+    whatif()
+        .current_dir(dir.path())
+        .args(["run", "putin_north_korea_visit", "--set", "reaction.new_sanctions=6", "--runs", "1000", "-q"])
+        .assert()
+        .success();
+    let folder = dir.path().join("output/putin_north_korea_visit/set_reaction_new_sanctions_6");
+    let manifest = fs::read_to_string(folder.join("manifest.csv")).unwrap();
+    assert!(manifest.contains("--set reaction.new_sanctions=6"));
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.contains("output/putin_north_korea_visit/set_reaction_new_sanctions_6/"));
+}
