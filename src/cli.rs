@@ -228,6 +228,24 @@ pub struct QuestionArgs {
     pub given: Option<String>,
 }
 
+/// The questions `compare` asks of every file: no `--given`, since conditioned files
+/// would count different runs and their differences could not be paired.
+#[derive(Debug, Args, Default, Clone)]
+pub struct CompareQuestionArgs {
+    /// Set a base weight or a start in every file: NODE.BRANCH=W or indicator.NAME.start=V (repeatable)
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// An intervention in every file: NODE always takes BRANCH (repeatable)
+    #[arg(long, value_name = "NODE=BRANCH")]
+    pub force: Vec<String>,
+}
+
+impl CompareQuestionArgs {
+    pub fn questions(&self) -> QuestionArgs {
+        QuestionArgs { set: self.set.clone(), force: self.force.clone(), given: None }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// The baseline scenario, then one or more variants (one file with --options)
@@ -244,9 +262,8 @@ pub struct CompareArgs {
     pub report: bool,
     #[command(flatten)]
     pub sim: SimArgs,
-    /// Asked of every file
     #[command(flatten)]
-    pub ask: QuestionArgs,
+    pub ask: CompareQuestionArgs,
 }
 
 #[derive(Debug, Args)]

@@ -8,13 +8,6 @@ use crate::output::{ExactStatus, write_files};
 use crate::scenario::Scenario;
 
 pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
-    if args.ask.given.is_some() {
-        return Err(AppError::Usage(
-            "compare does not take --given: each file would count different runs, so the differences could not be \
-             paired run by run; run each file with `whatif run FILE --given ...` instead (--set and --force work here)"
-                .into(),
-        ));
-    }
     let s = Settings::of(&args.sim);
     let scenarios = match &args.options {
         Some(node) => options(args, node)?,
@@ -23,7 +16,11 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
                 "compare needs a baseline and at least one variant, or one file with --options NODE".into(),
             ));
         }
-        None => args.scenarios.iter().map(|a| super::ask(load_one(a)?, &args.ask)).collect::<Result<Vec<_>, _>>()?,
+        None => args
+            .scenarios
+            .iter()
+            .map(|a| super::ask(load_one(a)?, &args.ask.questions()))
+            .collect::<Result<Vec<_>, _>>()?,
     };
     let base = &scenarios[0];
     let against: Vec<&str> = scenarios[1..].iter().map(|v| v.stem.as_str()).collect();
@@ -76,7 +73,7 @@ fn options(args: &CompareArgs, node: &str) -> Result<Vec<Scenario>, AppError> {
             "compare --options {node} takes one file: each option of `{node}` becomes one column"
         )));
     }
-    let sc = super::ask(load_one(&args.scenarios[0])?, &args.ask)?;
+    let sc = super::ask(load_one(&args.scenarios[0])?, &args.ask.questions())?;
     let n = sc.nodes.iter().position(|x| x.id == node).ok_or_else(|| {
         let ids: Vec<&str> = sc.nodes.iter().map(|x| x.id.as_str()).collect();
         AppError::Usage(format!("--options {node}: {}", crate::scenario::diagnostic::suggest(node, &ids, "node")))
