@@ -214,36 +214,27 @@ pub struct TreeArgs {
     pub depth: Option<u64>,
 }
 
-/// What-if questions asked of the files without editing them.
+/// Changes asked of the files without editing them (`compare` asks them of every file).
 #[derive(Debug, Args, Default, Clone)]
-pub struct QuestionArgs {
+pub struct ChangeArgs {
     /// Set a base weight or a start: NODE.BRANCH=W or indicator.NAME.start=V (repeatable)
     #[arg(long = "set", value_name = "NAME=VALUE")]
     pub set: Vec<String>,
     /// An intervention: NODE always takes BRANCH (repeatable)
     #[arg(long, value_name = "NODE=BRANCH")]
     pub force: Vec<String>,
+}
+
+/// What-if questions asked of a file without editing it: changes and a condition.
+/// (`compare` takes only the changes: conditioned files would count different runs, so
+/// their differences could not be paired.)
+#[derive(Debug, Args, Default, Clone)]
+pub struct QuestionArgs {
+    #[command(flatten)]
+    pub changes: ChangeArgs,
     /// An observation: count only runs that end with CONDITION true (the file's condition language)
     #[arg(long, value_name = "CONDITION")]
     pub given: Option<String>,
-}
-
-/// The questions `compare` asks of every file: no `--given`, since conditioned files
-/// would count different runs and their differences could not be paired.
-#[derive(Debug, Args, Default, Clone)]
-pub struct CompareQuestionArgs {
-    /// Set a base weight or a start in every file: NODE.BRANCH=W or indicator.NAME.start=V (repeatable)
-    #[arg(long = "set", value_name = "NAME=VALUE")]
-    pub set: Vec<String>,
-    /// An intervention in every file: NODE always takes BRANCH (repeatable)
-    #[arg(long, value_name = "NODE=BRANCH")]
-    pub force: Vec<String>,
-}
-
-impl CompareQuestionArgs {
-    pub fn questions(&self) -> QuestionArgs {
-        QuestionArgs { set: self.set.clone(), force: self.force.clone(), given: None }
-    }
 }
 
 #[derive(Debug, Args)]
@@ -263,7 +254,7 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
-    pub ask: CompareQuestionArgs,
+    pub ask: ChangeArgs,
 }
 
 #[derive(Debug, Args)]

@@ -52,12 +52,8 @@ pub fn summary(sc: &Scenario, exact: &ExactStatus) -> String {
             let _ = writeln!(s, "  exact analysis: {}", exact.note());
         }
     }
-    for node in sc.nodes.iter().filter(|n| n.decision) {
-        let options: Vec<&str> = sc
-            .node_branches(sc.nodes.iter().position(|m| m.id == node.id).unwrap_or(0) as u32)
-            .iter()
-            .map(|b| b.id.as_str())
-            .collect();
+    for (n, node) in sc.nodes.iter().enumerate().filter(|(_, n)| n.decision) {
+        let options: Vec<&str> = sc.node_branches(n as u32).iter().map(|b| b.id.as_str()).collect();
         let _ = writeln!(
             s,
             "  decision `{}`: options {} (runs need --force {}=OPTION; `compare FILE --options {}` runs them all)",

@@ -19,7 +19,7 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
         None => args
             .scenarios
             .iter()
-            .map(|a| super::ask(load_one(a)?, &args.ask.questions()))
+            .map(|a| super::ask(load_one(a)?, &crate::cli::QuestionArgs { changes: args.ask.clone(), given: None }))
             .collect::<Result<Vec<_>, _>>()?,
     };
     let base = &scenarios[0];
@@ -73,7 +73,10 @@ fn options(args: &CompareArgs, node: &str) -> Result<Vec<Scenario>, AppError> {
             "compare --options {node} takes one file: each option of `{node}` becomes one column"
         )));
     }
-    let sc = super::ask(load_one(&args.scenarios[0])?, &args.ask.questions())?;
+    let sc = super::ask(
+        load_one(&args.scenarios[0])?,
+        &crate::cli::QuestionArgs { changes: args.ask.clone(), given: None },
+    )?;
     let n = sc.nodes.iter().position(|x| x.id == node).ok_or_else(|| {
         let ids: Vec<&str> = sc.nodes.iter().map(|x| x.id.as_str()).collect();
         AppError::Usage(format!("--options {node}: {}", crate::scenario::diagnostic::suggest(node, &ids, "node")))

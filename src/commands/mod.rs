@@ -148,7 +148,7 @@ pub fn load_one(arg: &str) -> Result<Scenario, AppError> {
 /// Asks the command line's what-if questions of a loaded scenario: `--set`s first, then
 /// `--force`s, then `--given`.
 pub fn ask(mut sc: Scenario, q: &crate::cli::QuestionArgs) -> Result<Scenario, AppError> {
-    for s in &q.set {
+    for s in &q.changes.set {
         let (name, value) = s.split_once('=').ok_or_else(|| {
             AppError::Usage(format!("--set {s}: write NODE.BRANCH=WEIGHT or indicator.NAME.start=VALUE"))
         })?;
@@ -160,7 +160,7 @@ pub fn ask(mut sc: Scenario, q: &crate::cli::QuestionArgs) -> Result<Scenario, A
             .ok_or_else(|| AppError::Usage(format!("--set {s}: `{}` is not a finite number", value.trim())))?;
         sc.set_value(name.trim(), value).map_err(AppError::Usage)?;
     }
-    for f in &q.force {
+    for f in &q.changes.force {
         let (node, branch) = f
             .split_once('=')
             .ok_or_else(|| AppError::Usage(format!("--force {f}: write NODE=BRANCH, e.g. summit=arms_talks")))?;

@@ -15,6 +15,19 @@ const LEFT: f64 = 230.0;
 const RIGHT: f64 = 30.0;
 const BAR: f64 = 16.0;
 
+/// The top of a share axis that shows `max`, and its tick step (20, 10 or 5 points):
+/// the next tick above `max`, at most 100%.
+pub fn share_axis(max: f64) -> (f64, f64) {
+    let step = if max > 0.5 {
+        0.2
+    } else if max > 0.2 {
+        0.1
+    } else {
+        0.05
+    };
+    (((max / step - 1e-9).ceil() * step).clamp(step, 1.0), step)
+}
+
 /// One outcome in both files.
 pub struct SharePair {
     pub base: IntervalRow,
@@ -30,14 +43,7 @@ pub fn chart(names: (&str, &str), rows: &[SharePair]) -> String {
         .iter()
         .flat_map(|r| [r.base.hi, r.variant.hi, r.base.exact.unwrap_or(0.0), r.variant.exact.unwrap_or(0.0)])
         .fold(0.0, f64::max);
-    let step = if max > 0.5 {
-        0.2
-    } else if max > 0.2 {
-        0.1
-    } else {
-        0.05
-    };
-    let axis_max = ((max / step).ceil() * step).clamp(step, 1.0);
+    let (axis_max, step) = share_axis(max);
     let x = |v: f64| LEFT + (WIDTH - LEFT - RIGHT) * (v / axis_max).clamp(0.0, 1.0);
     let mut s = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{height}\" viewBox=\"0 0 {WIDTH} {height}\" \

@@ -206,14 +206,7 @@ impl ExploreView<'_> {
         let (w, left, right, top, row) = (860.0, 250.0, 30.0, 44.0, 34.0);
         let h = top + row * spreads.len() as f64 + 34.0;
         let max = spreads.iter().map(|s| s.p95.max(s.at_written_values)).fold(0.05, f64::max).min(1.0);
-        let step = if max > 0.5 {
-            0.2
-        } else if max > 0.2 {
-            0.1
-        } else {
-            0.05
-        };
-        let axis = ((max / step - 1e-9).ceil() * step).min(1.0);
+        let (axis, step) = crate::output::side_by_side::share_axis(max);
         let x = |v: f64| left + (w - left - right) * (v / axis).clamp(0.0, 1.0);
         let mut s = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"sans-serif\" role=\"img\" aria-label=\"Outcome probabilities across the samples\">\n\
