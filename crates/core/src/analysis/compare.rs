@@ -142,7 +142,7 @@ pub fn paired(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Pa
                 part.both[ob] += 1;
             }
             for (k, ind) in indicators.iter().enumerate() {
-                let (vb, vv) = (wb.values[ind.base], wv.values[ind.variant]);
+                let (vb, vv) = (wb.values()[ind.base], wv.values()[ind.variant]);
                 let s = &mut part.sums[k];
                 s.base += vb;
                 s.variant += vv;

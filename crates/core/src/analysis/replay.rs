@@ -81,7 +81,7 @@ pub fn replay(sc: &Scenario, seed: u64, run: u64) -> Result<String, String> {
     let _ = writeln!(text, "Path: {}", path_text(sc, &n.recorder.path));
     if !sc.indicators.is_empty() {
         let values: Vec<String> =
-            sc.indicators.iter().zip(&walker.values).map(|(i, v)| format!("{} {}", i.name, number(*v))).collect();
+            sc.indicators.iter().zip(walker.values()).map(|(i, v)| format!("{} {}", i.name, number(*v))).collect();
         let _ = writeln!(text, "Final values: {}", values.join(", "));
     }
     Ok(text)

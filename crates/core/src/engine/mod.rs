@@ -1,9 +1,11 @@
 //! The simulation engine: random streams, the walk, per-chunk tallies and their ordered
 //! merge.
 
+pub mod collect;
 pub mod exact;
 mod exact_given;
 pub mod paths;
+pub mod plan;
 pub mod rng;
 pub mod simulate;
 pub mod sketch;

@@ -6,9 +6,11 @@
 //! same order whatever the thread count. Run `i` always uses run key `i` of the seed, so
 //! the first 1,000 runs of `--runs 10000` are the runs of `--runs 1000`.
 
+use super::collect::{Collector, Kind};
 use super::paths::{PathEntry, PathMap, PathTally, TopPaths, rank};
+use super::plan::Plan;
 use super::rng::{RunKeys, run_key};
-use super::tally::{Tally, ValueCollector};
+use super::tally::Tally;
 use super::walk::{Held, Observer, Quiet, Recorder, Stop, Walker};
 use crate::format;
 use crate::scenario::Scenario;
@@ -132,25 +134,35 @@ pub(crate) fn chunk_range(cfg: &SimConfig, chunk: u64) -> (u64, u64) {
     (lo, (lo + CHUNK_RUNS).min(cfg.runs))
 }
 
-fn run_chunk(
-    sc: &Scenario,
-    cfg: &SimConfig,
-    chunk: u64,
+/// What every chunk of one simulation shares, made once.
+struct Shared<'a> {
+    sc: &'a Scenario,
+    cfg: &'a SimConfig,
+    plan: Plan,
+    /// How each indicator's values are collected.
+    kinds: Vec<Kind>,
+    /// Convergence checkpoints (run counts).
+    points: Vec<u64>,
     want_rows: bool,
-    points: &[u64],
-) -> Result<ChunkOut, (u64, Stop)> {
+}
+
+fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
+    let (sc, cfg, want_rows, kinds) = (sh.sc, sh.cfg, sh.want_rows, &sh.kinds);
     let (lo, hi) = chunk_range(cfg, chunk);
     let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
     if cfg.max_paths > 0 {
         tally.paths = PathTally::with_capacity((hi - lo) as usize);
     }
-    let mut values: Vec<ValueCollector> = sc.indicators.iter().map(|i| ValueCollector::new(i.start)).collect();
+    let mut values: Vec<Collector> = kinds.iter().map(|&k| Collector::new(k)).collect();
     let mut keys = RunKeys::new(cfg.seed, lo);
-    let mut walker = Walker::new(sc);
+    let mut walker = Walker::with_plan(sc, &sh.plan);
+    if cfg.max_paths == 0 {
+        walker = walker.without_path_hash();
+    }
     let mut rows = format::csv_writer();
     let mut rec = Recorder::default();
     let mut checkpoints = Vec::new();
-    let mut next_point = points.iter().copied().filter(|&p| p > lo && p <= hi).peekable();
+    let mut next_point = sh.points.iter().copied().filter(|&p| p > lo && p <= hi).peekable();
     let mut held = Held::default();
     for run in lo..hi {
         if crate::interrupt::interrupted() {
@@ -189,12 +201,12 @@ fn run_chunk(
         if !counts {
             continue;
         }
-        for (col, v) in values.iter_mut().zip(&walker.values) {
+        for (col, v) in values.iter_mut().zip(walker.values()) {
             col.push(*v);
         }
         if want_rows {
             let mut record = vec![run.to_string(), sc.outcomes[end.outcome as usize].clone(), path_text(sc, &rec.path)];
-            record.extend(walker.values.iter().map(|v| format::value(*v)));
+            record.extend(walker.values().iter().map(|v| format::value(*v)));
             crate::format::record(&mut rows, &record).expect("writing to memory cannot fail");
         }
     }
@@ -219,12 +231,18 @@ pub fn simulate(
     if cfg.max_paths > 0 {
         total.paths = PathTally::with_capacity(path_room(cap));
     }
-    let want_rows = rows.is_some();
-    let points = crate::analysis::converge::checkpoints(cfg.runs);
-    let mut convergence = Vec::with_capacity(points.len());
+    let shared = Shared {
+        sc,
+        cfg,
+        plan: Plan::new(sc),
+        kinds: (0..sc.indicators.len()).map(|i| Kind::of(sc, i)).collect(),
+        points: crate::analysis::converge::checkpoints(cfg.runs),
+        want_rows: rows.is_some(),
+    };
+    let mut convergence = Vec::with_capacity(shared.points.len());
     in_batches(
         cfg,
-        |c| run_chunk(sc, cfg, c, want_rows, &points),
+        |c| run_chunk(&shared, c),
         |out| -> Result<(), SimError> {
             let out = out.map_err(|(run, e)| no_weight(sc, cfg.seed, run, e))?;
             for mut point in out.checkpoints {

@@ -62,6 +62,8 @@ pub struct ValueCollector {
     distinct: Vec<(f64, u64)>,
     last: usize,
     rest: Vec<f64>,
+    /// Sorted `(value, count)` pairs taken over from a grid count ([`Self::absorb`]).
+    counted: Vec<(f64, u64)>,
 }
 
 /// Distinct values counted in a collector's small table.
@@ -80,7 +82,19 @@ impl ValueCollector {
             distinct: Vec::with_capacity(SMALL_DISTINCT),
             last: 0,
             rest: Vec::new(),
+            counted: Vec::new(),
         }
+    }
+
+    /// Takes over `n` values with sums `s1`, `s2` (of `v - shift` and its square, exact)
+    /// and sorted `(value, count)` pairs, into an empty collector.
+    pub fn absorb(&mut self, n: u64, s1: f64, s2: f64, pairs: &[(f64, u64)]) {
+        debug_assert_eq!(self.n, 0, "only an empty collector takes over counts");
+        (self.n, self.s1, self.s2) = (n, s1, s2);
+        if let (Some(first), Some(last)) = (pairs.first(), pairs.last()) {
+            (self.min, self.max) = (first.0, last.0);
+        }
+        self.counted = pairs.to_vec();
     }
 
     /// Adds one run's final value.
@@ -120,6 +134,9 @@ impl ValueCollector {
         let mut sketch = Sketch::from_pairs(self.distinct);
         if !self.rest.is_empty() {
             sketch.merge(&Sketch::from_values(&mut self.rest));
+        }
+        if !self.counted.is_empty() {
+            sketch.merge(&Sketch::from_pairs(std::mem::take(&mut self.counted)));
         }
         IndicatorStats {
             n: self.n,

@@ -5,9 +5,11 @@
 //! to know about each step goes through an [`Observer`], which the compiler inlines away
 //! when it does nothing.
 
+use super::plan::{NONE, Plan, Sums};
 use super::rng::{self, GOLDEN, RunKey};
 use crate::scenario::weights::Row;
 use crate::scenario::{EffectKind, Scenario};
+use std::borrow::Cow;
 
 /// What the walk reports at each step.
 pub trait Observer {
@@ -110,123 +112,219 @@ const INTERRUPT_EVERY: u32 = 1 << 16;
 /// Per-run state for walking one scenario.
 pub struct Walker<'a> {
     sc: &'a Scenario,
+    plan: Cow<'a, Plan>,
+    state: State,
+    /// Whether to hash the path (for [`RunEnd::path_hash`]).
+    hash_paths: bool,
+}
+
+/// What one run changes.
+struct State {
     took: Vec<u64>,
     visits: Vec<u32>,
-    /// Indicator values; after [`Walker::walk`], the run's final values.
-    pub values: Vec<f64>,
-    start_values: Vec<f64>,
+    /// Indicator values, then the plan's scratch slot.
+    values: Vec<f64>,
+    /// Running sums computed for one visit (nodes with many conditions).
     weights: Vec<f64>,
 }
 
 impl<'a> Walker<'a> {
+    /// A walker with its own layout of `sc`.
     pub fn new(sc: &'a Scenario) -> Self {
-        let start_values: Vec<f64> = sc.indicators.iter().map(|i| i.start).collect();
-        Walker {
-            sc,
+        Self::build(sc, Cow::Owned(Plan::new(sc)))
+    }
+
+    /// A walker on a layout already made for `sc` (one per simulation, shared by its
+    /// chunks).
+    pub fn with_plan(sc: &'a Scenario, plan: &'a Plan) -> Self {
+        Self::build(sc, Cow::Borrowed(plan))
+    }
+
+    fn build(sc: &'a Scenario, plan: Cow<'a, Plan>) -> Self {
+        let state = State {
             took: vec![0; sc.branches.len().div_ceil(64)],
             visits: vec![0; sc.nodes.len()],
-            values: start_values.clone(),
-            start_values,
+            values: plan.starts.clone(),
             weights: Vec::with_capacity(sc.nodes.iter().map(|n| n.n_branches as usize).max().unwrap_or(0)),
-        }
+        };
+        Walker { sc, state, hash_paths: true, plan }
+    }
+
+    /// Leaves [`RunEnd::path_hash`] at 0 (saves the hashing where paths are not counted).
+    pub fn without_path_hash(mut self) -> Self {
+        self.hash_paths = false;
+        self
+    }
+
+    /// The indicator values the last walk ended with.
+    pub fn values(&self) -> &[f64] {
+        &self.state.values[..self.sc.indicators.len()]
     }
 
     /// Whether `c` holds in the state the last walk ended in.
     pub fn holds(&self, c: &crate::scenario::Cond) -> bool {
-        c.eval(&self.took, &self.visits, &self.values)
+        c.eval(&self.state.took, &self.state.visits, &self.state.values)
     }
 
     /// Walks one run with the given key.
     #[inline]
     pub fn walk<O: Observer>(&mut self, key: RunKey, obs: &mut O) -> Result<RunEnd, Stop> {
-        let sc = self.sc;
-        self.took.fill(0);
-        self.visits.fill(0);
-        self.values.copy_from_slice(&self.start_values);
-        let mut at = sc.start as usize;
-        let mut outcome: Option<u32> = None;
+        if self.hash_paths { self.walk_as::<O, true>(key, obs) } else { self.walk_as::<O, false>(key, obs) }
+    }
+
+    #[inline(always)]
+    fn walk_as<O: Observer, const HASH: bool>(&mut self, key: RunKey, obs: &mut O) -> Result<RunEnd, Stop> {
+        let (sc, plan, st) = (self.sc, &*self.plan, &mut self.state);
+        st.took.fill(0);
+        if plan.track_visits {
+            st.visits.fill(0);
+        }
+        st.values.copy_from_slice(&plan.starts);
+        let mut at = plan.start as usize;
+        let mut outcome = NONE;
         let (mut h1, mut h2) = (0x243f_6a88_85a3_08d3u64, 0x1319_8a2e_0370_7344u64);
         let mut steps = 0u32;
         // One comparison per step covers both the step limit and, in runs long enough
         // for it to matter, the interrupt flag.
-        let mut look_at = sc.max_steps.min(INTERRUPT_EVERY);
+        let mut look_at = plan.max_steps.min(INTERRUPT_EVERY);
         loop {
             if steps == look_at {
-                if steps == sc.max_steps {
+                if steps == plan.max_steps {
                     let path_hash = finish_hash(h1, h2, steps);
-                    return Ok(RunEnd { outcome: sc.step_limit_outcome(), steps, path_hash });
+                    return Ok(RunEnd { outcome: plan.step_limit_outcome, steps, path_hash });
                 }
                 if crate::interrupt::interrupted() {
                     return Err(Stop::Interrupted);
                 }
-                look_at = sc.max_steps.min(steps.saturating_add(INTERRUPT_EVERY));
+                look_at = plan.max_steps.min(steps.saturating_add(INTERRUPT_EVERY));
             }
             steps += 1;
-            let node = &sc.nodes[at];
-            self.visits[at] += 1;
-            let visit = self.visits[at];
-            let u = key.unit(node.draw_key, visit, 0);
-            let first = node.first_branch as usize;
-            let cumulative: &[f64] = match &node.weights {
-                None => &node.cumulative,
-                Some(nw) => {
-                    let branches = &sc.branches[first..first + node.n_branches as usize];
-                    match nw.row(branches, &self.took, &self.visits, &self.values, &mut self.weights) {
-                        Row::Table(row) => row,
-                        Row::Scratch => &self.weights,
-                        Row::Zero => return Err(Stop::NoWeight(NoWeight { node: at as u32, visit })),
-                    }
-                }
+            let node = &plan.nodes[at];
+            let visit = if plan.track_visits {
+                st.visits[at] += 1;
+                st.visits[at]
+            } else {
+                1
             };
-            let local = pick(cumulative, u);
+            let u = key.unit(node.draw_key, visit, 0);
+            let row = match node.sums {
+                Sums::Fixed => node.cum,
+                Sums::Leaves { lo, n, table } => plan.row_of((lo, n, table), &st.took, &st.visits, &st.values),
+                Sums::Direct => st.direct_row(sc, at),
+            };
+            if row == NONE {
+                return Err(Stop::NoWeight(NoWeight { node: at as u32, visit }));
+            }
+            let local = if row == SCRATCH { pick(&st.weights, u) } else { plan.pick(node, row, u) };
             if O::DETAILED {
+                let cumulative = if row == SCRATCH {
+                    &st.weights[..]
+                } else {
+                    &plan.cum[row as usize..(row + node.n_branches) as usize]
+                };
                 obs.visit(at as u32, visit, cumulative);
             }
-            let gid = first + local;
-            let branch = &sc.branches[gid];
-            let word = &mut self.took[gid / 64];
+            let gid = node.first_branch as usize + local;
+            let branch = &plan.branches[gid];
+            let word = &mut st.took[gid / 64];
             let bit = 1u64 << (gid % 64);
             let first_time = *word & bit == 0;
             *word |= bit;
             obs.taken(gid as u32, first_time);
-            // Two multiplicative hashes of the branch sequence, mixed once at the end.
-            let g = gid as u64 + 1;
-            h1 = (h1 ^ g).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-            h2 = (h2.rotate_left(29) ^ g).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
-            for (e, effect) in branch.effects.iter().enumerate() {
-                let i = effect.indicator as usize;
-                let draw0 = (e as u32 + 1) << 16;
-                let cur = self.values[i];
-                let v = match effect.kind {
-                    EffectKind::Add(a) => cur + a,
-                    EffectKind::Set(x) => x,
-                    EffectKind::Uniform { lo, hi } => cur + rng::uniform(key.unit(node.draw_key, visit, draw0), lo, hi),
-                    EffectKind::Triangular { lo, mode, hi } => {
-                        cur + rng::triangular(key.unit(node.draw_key, visit, draw0), lo, mode, hi)
-                    }
-                    EffectKind::Normal { mean, sd } => {
-                        cur + mean + sd * rng::standard_normal(|d| key.unit(node.draw_key, visit, draw0 + d))
-                    }
-                };
-                let ind = &sc.indicators[i];
-                self.values[i] = v.max(ind.min).min(ind.max);
-                if O::DETAILED {
-                    obs.effect(i as u32, cur, self.values[i]);
+            if HASH {
+                // Two multiplicative hashes of the branch sequence, mixed once at the end.
+                let g = gid as u64 + 1;
+                h1 = (h1 ^ g).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                h2 = (h2.rotate_left(29) ^ g).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+            }
+            for &(i, a) in &branch.adds {
+                let (lo, hi) = plan.bounds[i as usize];
+                let cur = st.values[i as usize];
+                st.values[i as usize] = (cur + a).max(lo).min(hi);
+                if O::DETAILED && i as usize != sc.indicators.len() {
+                    obs.effect(i, cur, st.values[i as usize]);
                 }
             }
-            if branch.outcome.is_some() {
+            let (lo, hi) = branch.effects;
+            if lo != hi {
+                st.ordered_effects(plan, (key, node.draw_key, visit), lo, hi, obs);
+            }
+            if branch.outcome != NONE {
                 outcome = branch.outcome;
             }
-            match branch.next {
-                Some(n) => at = n as usize,
-                None => {
-                    let outcome = outcome.or(branch.end_outcome).unwrap_or(sc.step_limit_outcome());
-                    return Ok(RunEnd { outcome, steps, path_hash: finish_hash(h1, h2, steps) });
+            if branch.next != NONE {
+                at = branch.next as usize;
+                continue;
+            }
+            let outcome = if outcome != NONE {
+                outcome
+            } else if branch.end_outcome != NONE {
+                branch.end_outcome
+            } else {
+                plan.step_limit_outcome
+            };
+            let path_hash = if HASH { finish_hash(h1, h2, steps) } else { (0, 0) };
+            return Ok(RunEnd { outcome, steps, path_hash });
+        }
+    }
+}
+
+impl State {
+    /// A node with many conditions: its compiled weights compute the row, into the
+    /// scratch vector or from their own table (copied to the scratch vector).
+    #[inline(never)]
+    fn direct_row(&mut self, sc: &Scenario, at: usize) -> u32 {
+        let node = &sc.nodes[at];
+        let first = node.first_branch as usize;
+        let branches = &sc.branches[first..first + node.n_branches as usize];
+        let nw = node.weights.as_ref().expect("a conditional node");
+        match nw.row(branches, &self.took, &self.visits, &self.values, &mut self.weights) {
+            Row::Table(row) => {
+                self.weights.clear();
+                self.weights.extend_from_slice(row);
+                SCRATCH
+            }
+            Row::Scratch => SCRATCH,
+            Row::Zero => NONE,
+        }
+    }
+
+    /// The effects of a branch that are not constant additions, in file order.
+    #[inline(never)]
+    fn ordered_effects<O: Observer>(
+        &mut self,
+        plan: &Plan,
+        (key, draw_key, visit): (RunKey, u64, u32),
+        lo: u32,
+        hi: u32,
+        obs: &mut O,
+    ) {
+        for effect in &plan.effects[lo as usize..hi as usize] {
+            let i = effect.indicator as usize;
+            let draw0 = (effect.place + 1) << 16;
+            let cur = self.values[i];
+            let v = match effect.kind {
+                EffectKind::Add(a) => cur + a,
+                EffectKind::Set(x) => x,
+                EffectKind::Uniform { lo, hi } => cur + rng::uniform(key.unit(draw_key, visit, draw0), lo, hi),
+                EffectKind::Triangular { lo, mode, hi } => {
+                    cur + rng::triangular(key.unit(draw_key, visit, draw0), lo, mode, hi)
                 }
+                EffectKind::Normal { mean, sd } => {
+                    cur + mean + sd * rng::standard_normal(|d| key.unit(draw_key, visit, draw0 + d))
+                }
+            };
+            let (lo, hi) = plan.bounds[i];
+            self.values[i] = v.max(lo).min(hi);
+            if O::DETAILED {
+                obs.effect(i as u32, cur, self.values[i]);
             }
         }
     }
 }
+
+/// The row "offset" that stands for the walker's scratch vector.
+const SCRATCH: u32 = u32::MAX - 1;
 
 /// The 128-bit path hash from the running products and the path length.
 #[inline(always)]

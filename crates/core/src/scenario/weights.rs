@@ -27,7 +27,7 @@ pub const MAX_ROWS: usize = 4096;
 pub const TABLE_BUDGET: usize = 1 << 20;
 
 /// One instruction of a flat condition program (postfix order).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Op {
     Const(bool),
     /// `took(...)`: bit `mask` of word `word` of the taken-branch bits.
@@ -92,6 +92,28 @@ impl Program {
         }
     }
 
+    /// The program's value when its `k`-th pushing instruction is leaf `ids[k]`, and leaf
+    /// `i` has the truth value of bit `i` of `truth`.
+    fn eval_leaves(&self, ids: &[usize], truth: usize) -> bool {
+        let mut stack: Vec<bool> = Vec::new();
+        let mut next = ids.iter();
+        for op in &self.ops {
+            match op {
+                Op::Not => {
+                    let a = stack.pop().expect("a valid program");
+                    stack.push(!a);
+                }
+                Op::And | Op::Or => {
+                    let b = stack.pop().expect("a valid program");
+                    let a = stack.pop().expect("a valid program");
+                    stack.push(if matches!(op, Op::And) { a & b } else { a | b });
+                }
+                _ => stack.push(truth >> next.next().expect("one id per leaf") & 1 == 1),
+            }
+        }
+        stack.pop().expect("a valid program")
+    }
+
     #[inline(never)]
     fn eval_ops(&self, took: &[u64], visits: &[u32], ind: &[f64]) -> bool {
         if let Some(cond) = &self.deep {
@@ -122,6 +144,17 @@ impl Program {
 }
 
 impl Op {
+    /// The instruction as a leaf test, if it pushes.
+    fn as_leaf(self) -> Option<Leaf> {
+        Some(match self {
+            Op::Const(b) => Leaf::Const(b),
+            Op::Took { word, mask } => Leaf::Took { word, mask },
+            Op::IndNum { op, ind, num } => Leaf::IndNum { op, ind, num },
+            Op::Cmp { op, a, b } => Leaf::Cmp { op, a, b },
+            Op::Not | Op::And | Op::Or => return None,
+        })
+    }
+
     /// The value of a leaf (an instruction that pushes).
     #[inline(always)]
     fn leaf(self, took: &[u64], visits: &[u32], ind: &[f64]) -> bool {
@@ -182,6 +215,66 @@ pub struct NodeWeights {
 /// row looked up by their truth values.
 pub const MAX_LUT_BITS: usize = 10;
 
+/// Leaf tests of a node's conditions, up to which the walk evaluates them all and finds
+/// its row by their truth values alone ([`LeafTable`]).
+pub const MAX_LEAF_BITS: usize = 10;
+
+/// One leaf test of a condition, as the walk evaluates it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Leaf {
+    Const(bool),
+    /// Bit `mask` of word `word` of the taken-branch bits.
+    Took {
+        word: u32,
+        mask: u64,
+    },
+    /// An indicator compared with a literal.
+    IndNum {
+        op: CmpOp,
+        ind: u32,
+        num: f64,
+    },
+    /// Any other comparison.
+    Cmp {
+        op: CmpOp,
+        a: Operand,
+        b: Operand,
+    },
+}
+
+impl Leaf {
+    /// The test's value in the walk's state.
+    #[inline(always)]
+    pub fn eval(self, took: &[u64], visits: &[u32], ind: &[f64]) -> bool {
+        let value = |o: Operand| match o {
+            Operand::Num(x) => x,
+            Operand::Visits(n) => visits[n as usize] as f64,
+            Operand::Ind(i) => ind[i as usize],
+        };
+        match self {
+            Leaf::Const(b) => b,
+            Leaf::Took { word, mask } => took[word as usize] & mask != 0,
+            Leaf::IndNum { op, ind: i, num } => op.apply(ind[i as usize], num),
+            Leaf::Cmp { op, a, b } => op.apply(value(a), value(b)),
+        }
+    }
+
+    /// Whether the test reads visit counts.
+    pub fn reads_visits(self) -> bool {
+        matches!(self, Leaf::Cmp { a, b, .. } if matches!(a, Operand::Visits(_)) || matches!(b, Operand::Visits(_)))
+    }
+}
+
+/// A node's conditions compiled down to their distinct leaf tests: for every combination
+/// of the tests' truth values (bit `i` = leaf `i`), the start of the row of running sums
+/// in [`NodeWeights::rows`], or `None` where every weight is 0. A visit then costs the
+/// tests and one load, whatever `and`/`or`/`not` the conditions combine them with.
+#[derive(Debug, Clone)]
+pub struct LeafTable {
+    pub leaves: Vec<Leaf>,
+    pub rows: Vec<Option<u32>>,
+}
+
 /// The running sums chosen for one visit.
 pub enum Row<'a> {
     /// From the table.
@@ -210,6 +303,57 @@ impl NodeWeights {
     /// Whether the node's running sums are precomputed.
     pub fn has_tables(&self) -> bool {
         self.rows.is_some()
+    }
+
+    /// The node's number of branches.
+    pub fn n_branches(&self) -> usize {
+        self.n
+    }
+
+    /// The table of running sums, `n_branches` numbers per row (if precomputed).
+    pub fn rows(&self) -> Option<&[f64]> {
+        self.rows.as_deref()
+    }
+
+    /// The node's conditions as a table over their leaf tests, where the running sums are
+    /// precomputed and there are at most [`MAX_LEAF_BITS`] distinct tests.
+    pub fn leaf_table(&self) -> Option<LeafTable> {
+        let lut = self.lut.as_ref()?;
+        let mut leaves: Vec<Leaf> = Vec::new();
+        // Per condition, the leaf index of each instruction that pushes.
+        let mut ids: Vec<Vec<usize>> = Vec::with_capacity(self.conds.len());
+        for prog in &self.conds {
+            if prog.deep.is_some() {
+                return None;
+            }
+            let mut mine = Vec::new();
+            for op in &prog.ops {
+                let Some(leaf) = op.as_leaf() else { continue };
+                let i = leaves.iter().position(|l| *l == leaf).unwrap_or_else(|| {
+                    leaves.push(leaf);
+                    leaves.len() - 1
+                });
+                mine.push(i);
+            }
+            ids.push(mine);
+            if leaves.len() > MAX_LEAF_BITS {
+                return None;
+            }
+        }
+        let rows = (0..1usize << leaves.len())
+            .map(|truth| {
+                let mask: usize = self
+                    .conds
+                    .iter()
+                    .zip(&ids)
+                    .enumerate()
+                    .map(|(c, (prog, ids))| usize::from(prog.eval_leaves(ids, truth)) << c)
+                    .sum();
+                let start = lut[mask];
+                (start != u32::MAX).then_some(start)
+            })
+            .collect();
+        Some(LeafTable { leaves, rows })
     }
 
     /// Compiles the weights of a node's branches (with tables of running sums if `tables`

@@ -1,0 +1,199 @@
+//! Indicator values of a chunk of runs, counted as cheaply as their kind allows.
+//!
+//! Most indicators only ever hold multiples of some power of two (whole index points,
+//! halves) because their start, bounds and effects are such constants. For those a
+//! [`Collector`] counts each value in a small table (one increment per run) and derives
+//! the sums at the end: every partial sum of such values is exact in floating point, so
+//! the sums equal, bit for bit, what adding the values one by one in run order gives,
+//! and so do the mean, the standard deviation and the percentiles ([`ValueCollector`]
+//! does that adding, and stays the reference). A value off the grid or outside the table
+//! (which the analysis should rule out) turns the collector into a [`ValueCollector`]
+//! carrying exactly the sums so far, so a wrong guess costs speed, never a digit.
+//! Indicators with random effects go to a [`ValueCollector`] from the start.
+
+use super::tally::{IndicatorStats, ValueCollector};
+use crate::scenario::{EffectKind, Scenario};
+
+/// Largest table of counts per indicator and chunk.
+const MAX_CELLS: usize = 4096;
+
+/// Finest grid considered: multiples of 2^-MAX_BITS.
+const MAX_BITS: i32 = 16;
+
+/// How one indicator's values are collected (worked out once per simulation).
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// Values are `shift + j / scale` with `j` in `lo..lo + cells`.
+    Grid { shift: f64, scale: f64, lo: i64, cells: usize },
+    /// Values are added in run order.
+    Ordered { shift: f64 },
+}
+
+impl Kind {
+    /// The kind for indicator `i` of `sc`.
+    pub fn of(sc: &Scenario, i: usize) -> Kind {
+        let ind = &sc.indicators[i];
+        let shift = ind.start;
+        let ordered = Kind::Ordered { shift };
+        let mut constants = vec![ind.start];
+        constants.extend([ind.min, ind.max].into_iter().filter(|b| b.is_finite()));
+        for e in sc.branches.iter().flat_map(|b| &b.effects).filter(|e| e.indicator as usize == i) {
+            match e.kind {
+                EffectKind::Add(a) | EffectKind::Set(a) => constants.push(a),
+                _ => return ordered,
+            }
+        }
+        let Some(bits) = (0..=MAX_BITS).find(|&k| constants.iter().all(|&c| on_grid(c, k))) else { return ordered };
+        let scale = f64::from(1u32 << bits);
+        let (half, whole) = ((MAX_CELLS / 2) as i64, MAX_CELLS as i64);
+        let (lo, hi) = if ind.min.is_finite() && ind.max.is_finite() {
+            (((ind.min - shift) * scale) as i64, ((ind.max - shift) * scale) as i64 + 1)
+        } else {
+            (-half, half)
+        };
+        if hi <= lo || hi - lo > whole {
+            return Kind::Grid { shift, scale, lo: -half, cells: MAX_CELLS };
+        }
+        Kind::Grid { shift, scale, lo, cells: (hi - lo) as usize }
+    }
+}
+
+/// Whether `c` is a multiple of 2^-k small enough for exact sums of thousands of them.
+fn on_grid(c: f64, k: i32) -> bool {
+    let x = c * f64::from(1u32 << k);
+    x.abs() < 1e9 && x == x.trunc()
+}
+
+/// One indicator's values over a chunk of runs.
+#[derive(Debug, Clone)]
+pub enum Collector {
+    Grid { shift: f64, scale: f64, lo: i64, counts: Vec<u32> },
+    Ordered(ValueCollector),
+}
+
+impl Collector {
+    /// An empty collector of the given kind.
+    pub fn new(kind: Kind) -> Collector {
+        match kind {
+            Kind::Grid { shift, scale, lo, cells } => Collector::Grid { shift, scale, lo, counts: vec![0; cells] },
+            Kind::Ordered { shift } => Collector::Ordered(ValueCollector::new(shift)),
+        }
+    }
+
+    /// Adds one run's final value.
+    #[inline]
+    pub fn push(&mut self, v: f64) {
+        match self {
+            Collector::Grid { shift, scale, lo, counts } => {
+                let x = (v - *shift) * *scale;
+                let j = x as i64;
+                // The value must be exactly the cell's: off-grid values fail here.
+                if *shift + j as f64 / *scale == v
+                    && let Some(c) = counts.get_mut(j.wrapping_sub(*lo) as usize)
+                {
+                    *c += 1;
+                    return;
+                }
+                self.spill();
+                self.push(v);
+            }
+            Collector::Ordered(c) => c.push(v),
+        }
+    }
+
+    /// Turns a grid collector into an ordered one with the same sums (exact, so equal to
+    /// the ordered ones) and the same values.
+    #[cold]
+    fn spill(&mut self) {
+        let Collector::Grid { shift, .. } = *self else { return };
+        let mut ordered = ValueCollector::new(shift);
+        let (n, s1, s2, pairs) = self.sums();
+        ordered.absorb(n, s1, s2, &pairs);
+        *self = Collector::Ordered(ordered);
+    }
+
+    /// Runs, the sums of `v - shift` and of its square, and the sorted `(value, count)`
+    /// pairs of a grid collector.
+    fn sums(&self) -> (u64, f64, f64, Vec<(f64, u64)>) {
+        let Collector::Grid { shift, scale, lo, counts } = self else { unreachable!("only grids have cells") };
+        let (mut n, mut s1, mut s2) = (0u64, 0i64, 0i128);
+        let mut pairs = Vec::new();
+        for (cell, &c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+            let j = *lo + cell as i64;
+            let v = *shift + j as f64 / *scale;
+            pairs.push((if v == 0.0 { 0.0 } else { v }, u64::from(c)));
+            n += u64::from(c);
+            s1 += i64::from(c) * j;
+            s2 += i128::from(c) * i128::from(j) * i128::from(j);
+        }
+        (n, s1 as f64 / *scale, s2 as f64 / (*scale * *scale), pairs)
+    }
+
+    /// The statistics of the values pushed.
+    pub fn finish(self) -> IndicatorStats {
+        match self {
+            Collector::Ordered(c) => c.finish(),
+            Collector::Grid { shift, .. } => {
+                let (n, s1, s2, pairs) = self.sums();
+                let mut c = ValueCollector::new(shift);
+                c.absorb(n, s1, s2, &pairs);
+                c.finish()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both(kind: Kind, values: &[f64]) -> (IndicatorStats, IndicatorStats) {
+        let shift = match kind {
+            Kind::Grid { shift, .. } | Kind::Ordered { shift } => shift,
+        };
+        let (mut fast, mut slow) = (Collector::new(kind), ValueCollector::new(shift));
+        for &v in values {
+            fast.push(v);
+            slow.push(v);
+        }
+        (fast.finish(), slow.finish())
+    }
+
+    fn same(a: &IndicatorStats, b: &IndicatorStats) {
+        assert_eq!(a.n, b.n);
+        assert_eq!(a.mean.to_bits(), b.mean.to_bits());
+        assert_eq!(a.m2.to_bits(), b.m2.to_bits());
+        assert_eq!((a.min.to_bits(), a.max.to_bits()), (b.min.to_bits(), b.max.to_bits()));
+        assert_eq!(a.sketch, b.sketch);
+    }
+
+    /// Grid counts give the bits of adding in order, on the grid, off it (a spill
+    /// midway) and outside the table.
+    #[test]
+    fn grid_counts_give_the_ordered_bits() {
+        let grid = Kind::Grid { shift: 3.0, scale: 2.0, lo: -6, cells: 21 };
+        let halves: Vec<f64> = (0..4096).map(|i| f64::from((i * 7919) % 21) * 0.5).collect();
+        let (a, b) = both(grid, &halves);
+        same(&a, &b);
+        assert!(a.sketch.is_exact() && a.sd() > 0.0);
+        let mut odd = halves.clone();
+        odd[2000] = 0.1;
+        odd[3000] = 1e6;
+        let (a, b) = both(grid, &odd);
+        same(&a, &b);
+        let (a, b) = both(grid, &[-0.0, 0.0, 10.0]);
+        same(&a, &b);
+    }
+
+    #[test]
+    fn kinds_follow_the_effects() {
+        let src = "whatif: 1\ntitle: T\nillustrative: true\nindicators:\n  \
+                   a: { start: 1, min: 0, max: 10 }\n  b: { start: 0 }\n  c: { start: 0.5 }\n\
+                   start: n\nnodes:\n  n:\n    branches:\n      \
+                   - { id: x, weight: 1, effects: { a: 2, b: { uniform: [0, 1] }, c: 0.25 } }\n";
+        let sc = crate::scenario::load_str("t.yaml", src).unwrap();
+        assert!(matches!(Kind::of(&sc, 0), Kind::Grid { scale: 1.0, lo: -1, cells: 11, .. }));
+        assert!(matches!(Kind::of(&sc, 1), Kind::Ordered { .. }));
+        assert!(matches!(Kind::of(&sc, 2), Kind::Grid { scale: 4.0, cells: MAX_CELLS, .. }));
+    }
+}

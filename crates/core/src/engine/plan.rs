@@ -1,0 +1,244 @@
+//! A scenario laid out for the walk: the hot path reads only flat vectors of small
+//! records, built once per simulation from the compiled [`Scenario`].
+//!
+//! What the layout buys, step by step (each keeps every draw and every output byte):
+//!
+//! - Nodes with at most [`WIDTH`] branches keep their running sums in rows of exactly
+//!   `WIDTH` numbers, padded with +inf, so choosing a branch is a fixed number of
+//!   comparisons with no loop.
+//! - A conditional node's conditions become a table indexed by the truth values of their
+//!   leaf tests (`took(...)`, `level >= 4`, ...), built from the node's compiled weights
+//!   ([`crate::scenario::weights::LeafTable`]): a visit costs the tests and two loads.
+//! - Constant additions to distinct indicators, the usual effect, sit in
+//!   [`ADD_SLOTS`] fixed slots per branch (padded with a scratch indicator that is added
+//!   0), applied without a branch per effect; other effects keep their file order.
+//! - Visit counts are kept only when some node lies on a cycle or some condition reads
+//!   them; otherwise every visit is the first.
+
+use super::walk::pick;
+use crate::scenario::condition::Operand;
+use crate::scenario::weights::{Leaf, LeafTable, NodeWeights};
+use crate::scenario::{Cond, EffectKind, Scenario};
+
+/// Branches per padded row of running sums.
+pub const WIDTH: usize = 4;
+
+/// Constant-addition slots per branch.
+pub const ADD_SLOTS: usize = 2;
+
+/// "None" in a `u32` field.
+pub const NONE: u32 = u32::MAX;
+
+/// How a node finds its running sums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sums {
+    /// Fixed weights: the row at `cum` in [`Plan::cum`].
+    Fixed,
+    /// Leaf tests `leaves[lo..lo + n]` index the table at `table` in [`Plan::tables`],
+    /// whose entries are row offsets into [`Plan::cum`] (or [`NONE`]: no weight).
+    Leaves { lo: u32, n: u32, table: u32 },
+    /// Many conditions: the node's own compiled weights compute the row.
+    Direct,
+}
+
+/// One node, as the walk reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanNode {
+    pub draw_key: u64,
+    pub first_branch: u32,
+    pub n_branches: u32,
+    /// Offset of the fixed row in [`Plan::cum`].
+    pub cum: u32,
+    /// Whether rows are padded to [`WIDTH`].
+    pub narrow: bool,
+    pub sums: Sums,
+}
+
+/// One branch, as the walk reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanBranch {
+    pub next: u32,
+    pub outcome: u32,
+    pub end_outcome: u32,
+    /// Constant additions: indicator (or the scratch slot) and amount.
+    pub adds: [(u32, f64); ADD_SLOTS],
+    /// The other effects: `effects[lo..hi]`.
+    pub effects: (u32, u32),
+}
+
+/// An effect applied in file order: its place among the branch's effects (which picks
+/// its draws), the indicator and what it does.
+#[derive(Debug, Clone, Copy)]
+pub struct OrderedEffect {
+    pub place: u32,
+    pub indicator: u32,
+    pub kind: EffectKind,
+}
+
+/// The walk's layout of a scenario.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub nodes: Vec<PlanNode>,
+    pub branches: Vec<PlanBranch>,
+    pub cum: Vec<f64>,
+    pub leaves: Vec<Leaf>,
+    pub tables: Vec<u32>,
+    pub effects: Vec<OrderedEffect>,
+    /// Per indicator, then the scratch slot: the clamp bounds.
+    pub bounds: Vec<(f64, f64)>,
+    /// Start values, then 0 for the scratch slot.
+    pub starts: Vec<f64>,
+    pub track_visits: bool,
+    pub start: u32,
+    pub max_steps: u32,
+    pub step_limit_outcome: u32,
+}
+
+impl Plan {
+    /// Lays out `sc` for the walk.
+    pub fn new(sc: &Scenario) -> Plan {
+        let mut plan = Plan {
+            nodes: Vec::with_capacity(sc.nodes.len()),
+            branches: Vec::with_capacity(sc.branches.len()),
+            cum: Vec::new(),
+            leaves: Vec::new(),
+            tables: Vec::new(),
+            effects: Vec::new(),
+            bounds: sc.indicators.iter().map(|i| (i.min, i.max)).chain([(f64::NEG_INFINITY, f64::INFINITY)]).collect(),
+            starts: sc.indicators.iter().map(|i| i.start).chain([0.0]).collect(),
+            track_visits: track_visits(sc),
+            start: sc.start,
+            max_steps: sc.max_steps,
+            step_limit_outcome: sc.step_limit_outcome(),
+        };
+        for (n, node) in sc.nodes.iter().enumerate() {
+            let narrow = node.n_branches as usize <= WIDTH && finite(&node.cumulative);
+            let cum = plan.push_row(&node.cumulative, narrow);
+            let sums = match &node.weights {
+                None => Sums::Fixed,
+                Some(w) => match (w.leaf_table(), w.rows()) {
+                    (Some(t), Some(rows)) if !narrow || finite(rows) => plan.push_table(w, t, rows, narrow),
+                    _ => Sums::Direct,
+                },
+            };
+            let narrow = narrow && sums != Sums::Direct;
+            plan.nodes.push(PlanNode {
+                draw_key: node.draw_key,
+                first_branch: node.first_branch,
+                n_branches: node.n_branches,
+                cum,
+                narrow,
+                sums,
+            });
+            for b in sc.node_branches(n as u32) {
+                plan.push_branch(b, sc.indicators.len() as u32);
+            }
+        }
+        plan
+    }
+
+    fn push_row(&mut self, row: &[f64], narrow: bool) -> u32 {
+        let at = self.cum.len() as u32;
+        self.cum.extend_from_slice(row);
+        if narrow {
+            self.cum.extend(std::iter::repeat_n(f64::INFINITY, WIDTH - row.len()));
+        }
+        at
+    }
+
+    fn push_table(&mut self, w: &NodeWeights, t: LeafTable, rows: &[f64], narrow: bool) -> Sums {
+        let n = w.n_branches();
+        let lo = self.leaves.len() as u32;
+        let table = self.tables.len() as u32;
+        // Each distinct row is copied once, in the order the table first refers to it.
+        let mut copied: Vec<(u32, u32)> = Vec::new();
+        for entry in &t.rows {
+            let at = match *entry {
+                None => NONE,
+                Some(start) => match copied.iter().find(|(s, _)| *s == start) {
+                    Some(&(_, at)) => at,
+                    None => {
+                        let at = self.push_row(&rows[start as usize..start as usize + n], narrow);
+                        copied.push((start, at));
+                        at
+                    }
+                },
+            };
+            self.tables.push(at);
+        }
+        self.leaves.extend_from_slice(&t.leaves);
+        Sums::Leaves { lo, n: t.leaves.len() as u32, table }
+    }
+
+    fn push_branch(&mut self, b: &crate::scenario::Branch, scratch: u32) {
+        let mut adds = [(scratch, 0.0); ADD_SLOTS];
+        let lo = self.effects.len() as u32;
+        let distinct =
+            b.effects.iter().enumerate().all(|(i, e)| b.effects[..i].iter().all(|f| f.indicator != e.indicator));
+        let mut slot = 0;
+        for (place, e) in b.effects.iter().enumerate() {
+            // Additions to distinct indicators commute with every other effect of the
+            // branch, so they may go first; otherwise file order is kept.
+            if let (true, EffectKind::Add(a), true) = (distinct, e.kind, slot < ADD_SLOTS) {
+                adds[slot] = (e.indicator, a);
+                slot += 1;
+            } else {
+                self.effects.push(OrderedEffect { place: place as u32, indicator: e.indicator, kind: e.kind });
+            }
+        }
+        self.branches.push(PlanBranch {
+            next: b.next.unwrap_or(NONE),
+            outcome: b.outcome.unwrap_or(NONE),
+            end_outcome: b.end_outcome.unwrap_or(NONE),
+            adds,
+            effects: (lo, self.effects.len() as u32),
+        });
+    }
+
+    /// The offset in [`Plan::cum`] of a conditional node's row at a visit (from its leaf
+    /// tests `leaves[lo..lo + n]` and its table), or [`NONE`] where every weight is 0.
+    #[inline(always)]
+    pub fn row_of(&self, (lo, n, table): (u32, u32, u32), took: &[u64], visits: &[u32], ind: &[f64]) -> u32 {
+        let mut truth = 0usize;
+        for (i, leaf) in self.leaves[lo as usize..(lo + n) as usize].iter().enumerate() {
+            truth |= usize::from(leaf.eval(took, visits, ind)) << i;
+        }
+        self.tables[table as usize + truth]
+    }
+
+    /// The branch (local index) chosen by `u` from the row at `at`.
+    #[inline(always)]
+    pub fn pick(&self, node: &PlanNode, at: u32, u: f64) -> usize {
+        let n = node.n_branches as usize;
+        if node.narrow {
+            let row: &[f64; WIDTH] = self.cum[at as usize..at as usize + WIDTH].try_into().expect("a padded row");
+            let target = u * row[n - 1];
+            let i = row.iter().map(|&c| usize::from(c <= target)).sum::<usize>();
+            if i < n {
+                return i;
+            }
+        }
+        pick(&self.cum[at as usize..at as usize + n], u)
+    }
+}
+
+fn finite(values: &[f64]) -> bool {
+    values.iter().all(|v| v.is_finite())
+}
+
+/// Whether the walk must count visits: some node can be entered twice, or some condition
+/// reads a visit count.
+fn track_visits(sc: &Scenario) -> bool {
+    crate::scenario::graph::on_cycle(sc).iter().any(|&c| c)
+        || sc.given.as_ref().is_some_and(|g| reads_visits(&g.when))
+        || sc.branches.iter().flat_map(|b| &b.weight_if).any(|w| reads_visits(&w.when))
+}
+
+fn reads_visits(c: &Cond) -> bool {
+    match c {
+        Cond::Const(_) | Cond::Took(_) => false,
+        Cond::Not(a) => reads_visits(a),
+        Cond::And(a, b) | Cond::Or(a, b) => reads_visits(a) || reads_visits(b),
+        Cond::Cmp(_, a, b) => matches!(a, Operand::Visits(_)) || matches!(b, Operand::Visits(_)),
+    }
+}

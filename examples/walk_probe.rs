@@ -1,0 +1,39 @@
+//! Where a run's time goes, on one thread, in-process: the walk with branch and
+//! outcome counts only, then with the indicator statistics, then with the path summary
+//! as well (what `whatif run --threads 1 --no-exact` does per run, without the files).
+//!
+//! usage: cargo run --release --example walk_probe FILE [RUNS]
+//!
+//! Prints one line per stage: `walk_probe STAGE runs_per_second N`.
+use std::time::Instant;
+use whatif::engine::rng::RunKeys;
+use whatif::engine::simulate::{SimConfig, simulate};
+use whatif::engine::tally::Tally;
+use whatif::engine::walk::Walker;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().expect("usage: walk_probe SCENARIO [RUNS]");
+    let runs: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000_000);
+    let sc = whatif::scenario::load_file(path.as_ref()).unwrap_or_else(|e| panic!("{e}"));
+    let t = Instant::now();
+    let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
+    let mut walker = Walker::new(&sc);
+    let mut keys = RunKeys::new(42, 0);
+    for run in 0..runs {
+        let end = walker.walk(keys.next_key(), &mut tally).unwrap_or_else(|e| panic!("run {run}: {e:?}"));
+        tally.end_run(run, &end, false);
+    }
+    report("walk_and_counts", runs, t, tally.runs);
+    for (stage, max_paths) in [("with_indicators", 0), ("with_indicators_and_paths", 10)] {
+        let cfg = SimConfig { runs, seed: 42, threads: 1, max_paths };
+        let t = Instant::now();
+        let r = simulate(&sc, &cfg, None).unwrap_or_else(|e| panic!("{e}"));
+        report(stage, runs, t, r.tally.runs);
+    }
+}
+
+fn report(stage: &str, runs: u64, t: Instant, counted: u64) {
+    assert_eq!(runs, counted);
+    println!("walk_probe {stage} runs_per_second {:.0}", runs as f64 / t.elapsed().as_secs_f64());
+}
