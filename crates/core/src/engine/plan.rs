@@ -16,7 +16,7 @@
 //!   them; otherwise every visit is the first.
 
 use super::walk::pick;
-use crate::scenario::condition::Operand;
+use crate::scenario::condition::{CmpOp, Operand};
 use crate::scenario::weights::{Leaf, LeafTable, NodeWeights};
 use crate::scenario::{Cond, EffectKind, Scenario};
 
@@ -34,11 +34,51 @@ pub const NONE: u32 = u32::MAX;
 pub enum Sums {
     /// Fixed weights: the row at `cum` in [`Plan::cum`].
     Fixed,
-    /// Leaf tests `leaves[lo..lo + n]` index the table at `table` in [`Plan::tables`],
-    /// whose entries are row offsets into [`Plan::cum`] (or [`NONE`]: no weight).
-    Leaves { lo: u32, n: u32, table: u32 },
+    /// Conditions over leaf tests, looked up in a table.
+    Leaves(Leaves),
     /// Many conditions: the node's own compiled weights compute the row.
     Direct,
+}
+
+/// A conditional node's leaf tests and table: the truth values of its `took(...)` tests
+/// (low bits), then of its comparisons of an indicator with a number, then of its other
+/// tests, index the table at `table` in [`Plan::tables`], whose entries are rows of
+/// [`Plan::cum`] (or [`NONE`]: no weight). Each pair is a range of the plan's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Leaves {
+    pub took: (u32, u32),
+    pub cmp: (u32, u32),
+    pub other: (u32, u32),
+    pub table: u32,
+}
+
+/// `indicator OP number` as the walk evaluates it: bit `k` of `truth` says whether the
+/// test holds when the comparison of the value with the number gives `k` (1: less,
+/// 2: equal, 4: greater, 0: unordered, for NaN).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IndTest {
+    pub indicator: u32,
+    pub truth: u32,
+    pub number: f64,
+}
+
+impl IndTest {
+    fn new(op: CmpOp, indicator: u32, number: f64) -> IndTest {
+        let truth = [0, 1, 2, 4].into_iter().filter(|&k| match k {
+            1 => op.apply(0.0, 1.0),
+            2 => op.apply(1.0, 1.0),
+            4 => op.apply(1.0, 0.0),
+            _ => op.apply(f64::NAN, 1.0),
+        });
+        IndTest { indicator, truth: truth.fold(0, |acc, k| acc | 1 << k), number }
+    }
+
+    /// Whether the test holds for value `v`, without a branch.
+    #[inline(always)]
+    pub fn holds(self, v: f64) -> bool {
+        let k = u32::from(v < self.number) | u32::from(v == self.number) << 1 | u32::from(v > self.number) << 2;
+        self.truth >> k & 1 == 1
+    }
 }
 
 /// One node, as the walk reads it.
@@ -47,9 +87,9 @@ pub struct PlanNode {
     pub draw_key: u64,
     pub first_branch: u32,
     pub n_branches: u32,
-    /// Offset of the fixed row in [`Plan::cum`].
+    /// The fixed row in [`Plan::cum`].
     pub cum: u32,
-    /// Whether rows are padded to [`WIDTH`].
+    /// Whether the node's rows fit in one block of [`WIDTH`] (padded with +inf).
     pub narrow: bool,
     pub sums: Sums,
 }
@@ -80,7 +120,14 @@ pub struct OrderedEffect {
 pub struct Plan {
     pub nodes: Vec<PlanNode>,
     pub branches: Vec<PlanBranch>,
-    pub cum: Vec<f64>,
+    /// Rows of running sums, in blocks of [`WIDTH`]: a node with `n` branches has rows
+    /// of `ceil(n / WIDTH)` blocks, the last padded with +inf.
+    pub cum: Vec<[f64; WIDTH]>,
+    /// `took(...)` tests: word and bit of the taken-branch bits.
+    pub took: Vec<(u32, u32)>,
+    /// Comparisons of an indicator with a number.
+    pub cmps: Vec<IndTest>,
+    /// The other leaf tests.
     pub leaves: Vec<Leaf>,
     pub tables: Vec<u32>,
     pub effects: Vec<OrderedEffect>,
@@ -101,6 +148,8 @@ impl Plan {
             nodes: Vec::with_capacity(sc.nodes.len()),
             branches: Vec::with_capacity(sc.branches.len()),
             cum: Vec::new(),
+            took: Vec::new(),
+            cmps: Vec::new(),
             leaves: Vec::new(),
             tables: Vec::new(),
             effects: Vec::new(),
@@ -113,11 +162,11 @@ impl Plan {
         };
         for (n, node) in sc.nodes.iter().enumerate() {
             let narrow = node.n_branches as usize <= WIDTH && finite(&node.cumulative);
-            let cum = plan.push_row(&node.cumulative, narrow);
+            let cum = plan.push_row(&node.cumulative);
             let sums = match &node.weights {
                 None => Sums::Fixed,
                 Some(w) => match (w.leaf_table(), w.rows()) {
-                    (Some(t), Some(rows)) if !narrow || finite(rows) => plan.push_table(w, t, rows, narrow),
+                    (Some(t), Some(rows)) if !narrow || finite(rows) => plan.push_table(w, t, rows),
                     _ => Sums::Direct,
                 },
             };
@@ -137,28 +186,57 @@ impl Plan {
         plan
     }
 
-    fn push_row(&mut self, row: &[f64], narrow: bool) -> u32 {
+    fn push_row(&mut self, row: &[f64]) -> u32 {
         let at = self.cum.len() as u32;
-        self.cum.extend_from_slice(row);
-        if narrow {
-            self.cum.extend(std::iter::repeat_n(f64::INFINITY, WIDTH - row.len()));
+        for part in row.chunks(WIDTH) {
+            let mut block = [f64::INFINITY; WIDTH];
+            block[..part.len()].copy_from_slice(part);
+            self.cum.push(block);
         }
         at
     }
 
-    fn push_table(&mut self, w: &NodeWeights, t: LeafTable, rows: &[f64], narrow: bool) -> Sums {
+    fn push_table(&mut self, w: &NodeWeights, t: LeafTable, rows: &[f64]) -> Sums {
         let n = w.n_branches();
-        let lo = self.leaves.len() as u32;
         let table = self.tables.len() as u32;
+        // By kind: bit `p` of the walk's index is leaf `order[p]`.
+        let of_kind = |k: u8| -> Vec<usize> {
+            (0..t.leaves.len())
+                .filter(|&i| match t.leaves[i] {
+                    Leaf::Took { .. } => k == 0,
+                    Leaf::IndNum { .. } => k == 1,
+                    _ => k == 2,
+                })
+                .collect()
+        };
+        let (took, cmps, other) = (of_kind(0), of_kind(1), of_kind(2));
+        let order: Vec<usize> = took.iter().chain(&cmps).chain(&other).copied().collect();
+        let mut leaves = Leaves { took: (0, 0), cmp: (0, 0), other: (0, 0), table };
+        leaves.took.0 = self.took.len() as u32;
+        for &i in &took {
+            let Leaf::Took { word, mask } = t.leaves[i] else { unreachable!("sorted by kind") };
+            self.took.push((word, mask.trailing_zeros()));
+        }
+        leaves.took.1 = self.took.len() as u32;
+        leaves.cmp.0 = self.cmps.len() as u32;
+        for &i in &cmps {
+            let Leaf::IndNum { op, ind, num } = t.leaves[i] else { unreachable!("sorted by kind") };
+            self.cmps.push(IndTest::new(op, ind, num));
+        }
+        leaves.cmp.1 = self.cmps.len() as u32;
+        leaves.other.0 = self.leaves.len() as u32;
+        self.leaves.extend(other.iter().map(|&i| t.leaves[i]));
+        leaves.other.1 = self.leaves.len() as u32;
         // Each distinct row is copied once, in the order the table first refers to it.
         let mut copied: Vec<(u32, u32)> = Vec::new();
-        for entry in &t.rows {
-            let at = match *entry {
+        for truth in 0..t.rows.len() {
+            let theirs: usize = order.iter().enumerate().map(|(p, &leaf)| (truth >> p & 1) << leaf).sum();
+            let at = match t.rows[theirs] {
                 None => NONE,
                 Some(start) => match copied.iter().find(|(s, _)| *s == start) {
                     Some(&(_, at)) => at,
                     None => {
-                        let at = self.push_row(&rows[start as usize..start as usize + n], narrow);
+                        let at = self.push_row(&rows[start as usize..start as usize + n]);
                         copied.push((start, at));
                         at
                     }
@@ -166,8 +244,7 @@ impl Plan {
             };
             self.tables.push(at);
         }
-        self.leaves.extend_from_slice(&t.leaves);
-        Sums::Leaves { lo, n: t.leaves.len() as u32, table }
+        Sums::Leaves(leaves)
     }
 
     fn push_branch(&mut self, b: &crate::scenario::Branch, scratch: u32) {
@@ -195,30 +272,48 @@ impl Plan {
         });
     }
 
-    /// The offset in [`Plan::cum`] of a conditional node's row at a visit (from its leaf
-    /// tests `leaves[lo..lo + n]` and its table), or [`NONE`] where every weight is 0.
+    /// A conditional node's row at a visit (from its leaf tests and its table), or
+    /// [`NONE`] where every weight is 0.
     #[inline(always)]
-    pub fn row_of(&self, (lo, n, table): (u32, u32, u32), took: &[u64], visits: &[u32], ind: &[f64]) -> u32 {
+    pub fn row_of(&self, l: &Leaves, (bits, visits, ind): (&[u64], &[u32], &[f64])) -> u32 {
         let mut truth = 0usize;
-        for (i, leaf) in self.leaves[lo as usize..(lo + n) as usize].iter().enumerate() {
-            truth |= usize::from(leaf.eval(took, visits, ind)) << i;
+        let mut k = 0;
+        for &(word, bit) in &self.took[l.took.0 as usize..l.took.1 as usize] {
+            truth |= ((bits[word as usize] >> bit) as usize & 1) << k;
+            k += 1;
         }
-        self.tables[table as usize + truth]
+        for test in &self.cmps[l.cmp.0 as usize..l.cmp.1 as usize] {
+            truth |= usize::from(test.holds(ind[test.indicator as usize])) << k;
+            k += 1;
+        }
+        if l.other.0 != l.other.1 {
+            for leaf in &self.leaves[l.other.0 as usize..l.other.1 as usize] {
+                truth |= usize::from(leaf.eval(bits, visits, ind)) << k;
+                k += 1;
+            }
+        }
+        self.tables[l.table as usize + truth]
     }
 
-    /// The branch (local index) chosen by `u` from the row at `at`.
+    /// The branch (local index) chosen by `u` from row `at`.
     #[inline(always)]
     pub fn pick(&self, node: &PlanNode, at: u32, u: f64) -> usize {
         let n = node.n_branches as usize;
         if node.narrow {
-            let row: &[f64; WIDTH] = self.cum[at as usize..at as usize + WIDTH].try_into().expect("a padded row");
-            let target = u * row[n - 1];
+            let row = &self.cum[at as usize];
+            let target = u * row[(n - 1) % WIDTH];
             let i = row.iter().map(|&c| usize::from(c <= target)).sum::<usize>();
             if i < n {
                 return i;
             }
         }
-        pick(&self.cum[at as usize..at as usize + n], u)
+        pick(self.sums(node, at), u)
+    }
+
+    /// The running sums of row `at` of `node`.
+    pub fn sums(&self, node: &PlanNode, at: u32) -> &[f64] {
+        let blocks = node.n_branches.div_ceil(WIDTH as u32);
+        &self.cum[at as usize..(at + blocks) as usize].as_flattened()[..node.n_branches as usize]
     }
 }
 

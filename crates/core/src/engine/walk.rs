@@ -9,7 +9,6 @@ use super::plan::{NONE, Plan, Sums};
 use super::rng::{self, GOLDEN, RunKey};
 use crate::scenario::weights::Row;
 use crate::scenario::{EffectKind, Scenario};
-use std::borrow::Cow;
 
 /// What the walk reports at each step.
 pub trait Observer {
@@ -112,10 +111,26 @@ const INTERRUPT_EVERY: u32 = 1 << 16;
 /// Per-run state for walking one scenario.
 pub struct Walker<'a> {
     sc: &'a Scenario,
-    plan: Cow<'a, Plan>,
+    plan: PlanRef<'a>,
     state: State,
     /// Whether to hash the path (for [`RunEnd::path_hash`]).
     hash_paths: bool,
+}
+
+/// A walker's layout: its own, or one shared by the chunks of a simulation.
+enum PlanRef<'a> {
+    Own(Box<Plan>),
+    Shared(&'a Plan),
+}
+
+impl std::ops::Deref for PlanRef<'_> {
+    type Target = Plan;
+    fn deref(&self) -> &Plan {
+        match self {
+            PlanRef::Own(p) => p,
+            PlanRef::Shared(p) => p,
+        }
+    }
 }
 
 /// What one run changes.
@@ -131,16 +146,16 @@ struct State {
 impl<'a> Walker<'a> {
     /// A walker with its own layout of `sc`.
     pub fn new(sc: &'a Scenario) -> Self {
-        Self::build(sc, Cow::Owned(Plan::new(sc)))
+        Self::build(sc, PlanRef::Own(Box::new(Plan::new(sc))))
     }
 
     /// A walker on a layout already made for `sc` (one per simulation, shared by its
     /// chunks).
     pub fn with_plan(sc: &'a Scenario, plan: &'a Plan) -> Self {
-        Self::build(sc, Cow::Borrowed(plan))
+        Self::build(sc, PlanRef::Shared(plan))
     }
 
-    fn build(sc: &'a Scenario, plan: Cow<'a, Plan>) -> Self {
+    fn build(sc: &'a Scenario, plan: PlanRef<'a>) -> Self {
         let state = State {
             took: vec![0; sc.branches.len().div_ceil(64)],
             visits: vec![0; sc.nodes.len()],
@@ -175,8 +190,11 @@ impl<'a> Walker<'a> {
     #[inline(always)]
     fn walk_as<O: Observer, const HASH: bool>(&mut self, key: RunKey, obs: &mut O) -> Result<RunEnd, Stop> {
         let (sc, plan, st) = (self.sc, &*self.plan, &mut self.state);
+        // Slices in locals: the step reads them without going through the vectors.
+        let (nodes, branches, bounds) = (&plan.nodes[..], &plan.branches[..], &plan.bounds[..]);
+        let track_visits = plan.track_visits;
         st.took.fill(0);
-        if plan.track_visits {
+        if track_visits {
             st.visits.fill(0);
         }
         st.values.copy_from_slice(&plan.starts);
@@ -199,8 +217,8 @@ impl<'a> Walker<'a> {
                 look_at = plan.max_steps.min(steps.saturating_add(INTERRUPT_EVERY));
             }
             steps += 1;
-            let node = &plan.nodes[at];
-            let visit = if plan.track_visits {
+            let node = &nodes[at];
+            let visit = if track_visits {
                 st.visits[at] += 1;
                 st.visits[at]
             } else {
@@ -209,7 +227,7 @@ impl<'a> Walker<'a> {
             let u = key.unit(node.draw_key, visit, 0);
             let row = match node.sums {
                 Sums::Fixed => node.cum,
-                Sums::Leaves { lo, n, table } => plan.row_of((lo, n, table), &st.took, &st.visits, &st.values),
+                Sums::Leaves(leaves) => plan.row_of(&leaves, (&st.took, &st.visits, &st.values)),
                 Sums::Direct => st.direct_row(sc, at),
             };
             if row == NONE {
@@ -217,15 +235,11 @@ impl<'a> Walker<'a> {
             }
             let local = if row == SCRATCH { pick(&st.weights, u) } else { plan.pick(node, row, u) };
             if O::DETAILED {
-                let cumulative = if row == SCRATCH {
-                    &st.weights[..]
-                } else {
-                    &plan.cum[row as usize..(row + node.n_branches) as usize]
-                };
+                let cumulative = if row == SCRATCH { &st.weights[..] } else { plan.sums(node, row) };
                 obs.visit(at as u32, visit, cumulative);
             }
             let gid = node.first_branch as usize + local;
-            let branch = &plan.branches[gid];
+            let branch = &branches[gid];
             let word = &mut st.took[gid / 64];
             let bit = 1u64 << (gid % 64);
             let first_time = *word & bit == 0;
@@ -238,9 +252,9 @@ impl<'a> Walker<'a> {
                 h2 = (h2.rotate_left(29) ^ g).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
             }
             for &(i, a) in &branch.adds {
-                let (lo, hi) = plan.bounds[i as usize];
+                let (lo, hi) = bounds[i as usize];
                 let cur = st.values[i as usize];
-                st.values[i as usize] = (cur + a).max(lo).min(hi);
+                st.values[i as usize] = clamp(cur + a, lo, hi);
                 if O::DETAILED && i as usize != sc.indicators.len() {
                     obs.effect(i, cur, st.values[i as usize]);
                 }
@@ -315,12 +329,21 @@ impl State {
                 }
             };
             let (lo, hi) = plan.bounds[i];
-            self.values[i] = v.max(lo).min(hi);
+            self.values[i] = clamp(v, lo, hi);
             if O::DETAILED {
                 obs.effect(i as u32, cur, self.values[i]);
             }
         }
     }
+}
+
+/// `v` kept within `[lo, hi]`: the same as `v.max(lo).min(hi)` for every value an
+/// indicator can hold (never NaN: values stay within `MAX_MAGNITUDE`), in two
+/// comparisons.
+#[inline(always)]
+fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
+    let v = if v < lo { lo } else { v };
+    if v > hi { hi } else { v }
 }
 
 /// The row "offset" that stands for the walker's scratch vector.
