@@ -11,7 +11,7 @@
 use std::time::Instant;
 use whatif::engine::rng::RunKeys;
 use whatif::engine::simulate::{SimConfig, simulate};
-use whatif::engine::tally::Tally;
+use whatif::engine::tally::{Tally, Times};
 use whatif::engine::walk::Walker;
 
 fn main() {
@@ -41,9 +41,18 @@ fn walk_and_counts(sc: &whatif::scenario::Scenario, runs: u64) {
     let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
     let mut walker = Walker::new(sc).without_path_hash();
     let mut keys = RunKeys::new(42, 0);
+    let acyclic = whatif::engine::plan::Plan::new(sc).acyclic;
     for run in 0..runs {
-        let end = walker.walk(keys.next_key(), &mut tally).unwrap_or_else(|e| panic!("run {run}: {e:?}"));
+        let end = if acyclic {
+            walker.walk(keys.next_key(), &mut Times(&mut tally))
+        } else {
+            walker.walk(keys.next_key(), &mut tally)
+        }
+        .unwrap_or_else(|e| panic!("run {run}: {e:?}"));
         tally.end_run(run, &end, false);
+    }
+    if acyclic {
+        tally.runs_taking_as_times();
     }
     report("walk_and_counts", runs, t, tally.runs);
     println!("walk_probe steps_per_run {:.3}", tally.total_steps as f64 / runs as f64);

@@ -2,7 +2,7 @@
 //!
 //! Most indicators only ever hold multiples of some power of two (whole index points,
 //! halves) because their start, bounds and effects are such constants. For those a
-//! [`Collector`] counts each value in a small table (one increment per run) and derives
+//! [`Grid`] counts each value in a small table (one increment per run) and derives
 //! the sums at the end: every partial sum of such values is exact in floating point, so
 //! the sums equal, bit for bit, what adding the values one by one in run order gives,
 //! and so do the mean, the standard deviation and the percentiles ([`ValueCollector`]
@@ -64,82 +64,121 @@ fn on_grid(c: f64, k: i32) -> bool {
     x.abs() < 1e9 && x == x.trunc()
 }
 
-/// One indicator's values over a chunk of runs.
+/// One grid indicator's values over a chunk of runs: a count per cell.
 #[derive(Debug, Clone)]
-pub enum Collector {
-    Grid { shift: f64, scale: f64, lo: i64, counts: Vec<u32> },
-    Ordered(ValueCollector),
+pub struct Grid {
+    shift: f64,
+    scale: f64,
+    /// `1 / scale` (a power of two, so multiplying by it is exact).
+    inv: f64,
+    lo: i64,
+    counts: Vec<u32>,
+    /// Where the values go after one fell off the grid (the counts are then empty, so
+    /// every later value comes here too).
+    fallback: Option<Box<ValueCollector>>,
 }
 
-impl Collector {
-    /// An empty collector of the given kind.
-    pub fn new(kind: Kind) -> Collector {
-        match kind {
-            Kind::Grid { shift, scale, lo, cells } => Collector::Grid { shift, scale, lo, counts: vec![0; cells] },
-            Kind::Ordered { shift } => Collector::Ordered(ValueCollector::new(shift)),
-        }
+impl Grid {
+    fn new(shift: f64, scale: f64, lo: i64, cells: usize) -> Grid {
+        Grid { shift, scale, inv: 1.0 / scale, lo, counts: vec![0; cells], fallback: None }
     }
 
     /// Adds one run's final value.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, v: f64) {
-        match self {
-            Collector::Grid { shift, scale, lo, counts } => {
-                let x = (v - *shift) * *scale;
-                let j = x as i64;
-                // The value must be exactly the cell's: off-grid values fail here.
-                if *shift + j as f64 / *scale == v
-                    && let Some(c) = counts.get_mut(j.wrapping_sub(*lo) as usize)
-                {
-                    *c += 1;
-                    return;
-                }
-                self.spill();
-                self.push(v);
-            }
-            Collector::Ordered(c) => c.push(v),
+        let j = ((v - self.shift) * self.scale) as i64;
+        // The value must be exactly its cell's: off-grid values fail here.
+        if self.shift + j as f64 * self.inv == v
+            && let Some(c) = self.counts.get_mut(j.wrapping_sub(self.lo) as usize)
+        {
+            *c += 1;
+            return;
+        }
+        self.off_grid(v);
+    }
+
+    /// Turns to adding in order, starting from the exact sums so far (equal to the
+    /// ordered ones), and adds `v`.
+    #[cold]
+    #[inline(never)]
+    fn off_grid(&mut self, v: f64) {
+        if self.fallback.is_none() {
+            let mut ordered = ValueCollector::new(self.shift);
+            let (n, s1, s2, pairs) = self.sums();
+            ordered.absorb(n, s1, s2, &pairs);
+            self.counts = Vec::new();
+            self.fallback = Some(Box::new(ordered));
+        }
+        if let Some(f) = &mut self.fallback {
+            f.push(v);
         }
     }
 
-    /// Turns a grid collector into an ordered one with the same sums (exact, so equal to
-    /// the ordered ones) and the same values.
-    #[cold]
-    fn spill(&mut self) {
-        let Collector::Grid { shift, .. } = *self else { return };
-        let mut ordered = ValueCollector::new(shift);
-        let (n, s1, s2, pairs) = self.sums();
-        ordered.absorb(n, s1, s2, &pairs);
-        *self = Collector::Ordered(ordered);
-    }
-
     /// Runs, the sums of `v - shift` and of its square, and the sorted `(value, count)`
-    /// pairs of a grid collector.
+    /// pairs.
     fn sums(&self) -> (u64, f64, f64, Vec<(f64, u64)>) {
-        let Collector::Grid { shift, scale, lo, counts } = self else { unreachable!("only grids have cells") };
         let (mut n, mut s1, mut s2) = (0u64, 0i64, 0i128);
         let mut pairs = Vec::new();
-        for (cell, &c) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
-            let j = *lo + cell as i64;
-            let v = *shift + j as f64 / *scale;
+        for (cell, &c) in self.counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+            let j = self.lo + cell as i64;
+            let v = self.shift + j as f64 * self.inv;
             pairs.push((if v == 0.0 { 0.0 } else { v }, u64::from(c)));
             n += u64::from(c);
             s1 += i64::from(c) * j;
             s2 += i128::from(c) * i128::from(j) * i128::from(j);
         }
-        (n, s1 as f64 / *scale, s2 as f64 / (*scale * *scale), pairs)
+        (n, s1 as f64 * self.inv, s2 as f64 * (self.inv * self.inv), pairs)
     }
 
     /// The statistics of the values pushed.
     pub fn finish(self) -> IndicatorStats {
-        match self {
-            Collector::Ordered(c) => c.finish(),
-            Collector::Grid { shift, .. } => {
-                let (n, s1, s2, pairs) = self.sums();
-                let mut c = ValueCollector::new(shift);
-                c.absorb(n, s1, s2, &pairs);
-                c.finish()
+        if let Some(f) = self.fallback {
+            return f.finish();
+        }
+        let (n, s1, s2, pairs) = self.sums();
+        let mut c = ValueCollector::new(self.shift);
+        c.absorb(n, s1, s2, &pairs);
+        c.finish()
+    }
+}
+
+/// The values of every indicator over a chunk of runs.
+#[derive(Debug, Clone)]
+pub struct Collectors {
+    grids: Vec<(usize, Grid)>,
+    ordered: Vec<(usize, ValueCollector)>,
+}
+
+impl Collectors {
+    /// Empty collectors of the given kinds, one per indicator.
+    pub fn new(kinds: &[Kind]) -> Collectors {
+        let mut c = Collectors { grids: Vec::new(), ordered: Vec::new() };
+        for (i, &k) in kinds.iter().enumerate() {
+            match k {
+                Kind::Grid { shift, scale, lo, cells } => c.grids.push((i, Grid::new(shift, scale, lo, cells))),
+                Kind::Ordered { shift } => c.ordered.push((i, ValueCollector::new(shift))),
             }
         }
+        c
+    }
+
+    /// Adds one run's final values (one per indicator).
+    #[inline]
+    pub fn push(&mut self, values: &[f64]) {
+        for (i, g) in &mut self.grids {
+            g.push(values[*i]);
+        }
+        for (i, c) in &mut self.ordered {
+            c.push(values[*i]);
+        }
+    }
+
+    /// The statistics of each indicator, in indicator order.
+    pub fn finish(self) -> Vec<IndicatorStats> {
+        let mut all: Vec<(usize, IndicatorStats)> = self.grids.into_iter().map(|(i, g)| (i, g.finish())).collect();
+        all.extend(self.ordered.into_iter().map(|(i, c)| (i, c.finish())));
+        all.sort_unstable_by_key(|(i, _)| *i);
+        all.into_iter().map(|(_, s)| s).collect()
     }
 }
 
@@ -151,12 +190,12 @@ mod tests {
         let shift = match kind {
             Kind::Grid { shift, .. } | Kind::Ordered { shift } => shift,
         };
-        let (mut fast, mut slow) = (Collector::new(kind), ValueCollector::new(shift));
+        let (mut fast, mut slow) = (Collectors::new(&[kind]), ValueCollector::new(shift));
         for &v in values {
-            fast.push(v);
+            fast.push(&[v]);
             slow.push(v);
         }
-        (fast.finish(), slow.finish())
+        (fast.finish().remove(0), slow.finish())
     }
 
     fn same(a: &IndicatorStats, b: &IndicatorStats) {

@@ -136,6 +136,11 @@ pub struct Plan {
     /// Start values, then 0 for the scratch slot.
     pub starts: Vec<f64>,
     pub track_visits: bool,
+    /// Whether no node lies on a cycle, so that a run takes each branch at most once.
+    pub acyclic: bool,
+    /// Whether runs are too short to reach the step limit or the interrupt check: no
+    /// cycle, and fewer nodes than either.
+    pub short: bool,
     pub start: u32,
     pub max_steps: u32,
     pub step_limit_outcome: u32,
@@ -155,11 +160,17 @@ impl Plan {
             effects: Vec::new(),
             bounds: sc.indicators.iter().map(|i| (i.min, i.max)).chain([(f64::NEG_INFINITY, f64::INFINITY)]).collect(),
             starts: sc.indicators.iter().map(|i| i.start).chain([0.0]).collect(),
-            track_visits: track_visits(sc),
+            track_visits: false,
+            acyclic: false,
+            short: false,
             start: sc.start,
             max_steps: sc.max_steps,
             step_limit_outcome: sc.step_limit_outcome(),
         };
+        plan.acyclic = !crate::scenario::graph::on_cycle(sc).contains(&true);
+        plan.track_visits = !plan.acyclic || reads_any_visits(sc);
+        plan.short =
+            plan.acyclic && sc.nodes.len() < (sc.max_steps as usize).min(super::walk::INTERRUPT_EVERY as usize);
         for (n, node) in sc.nodes.iter().enumerate() {
             let narrow = node.n_branches as usize <= WIDTH && finite(&node.cumulative);
             let cum = plan.push_row(&node.cumulative);
@@ -272,6 +283,36 @@ impl Plan {
         });
     }
 
+    /// The plan's vectors as slices, for the walk.
+    #[inline(always)]
+    pub fn view(&self) -> View<'_> {
+        View {
+            nodes: &self.nodes,
+            branches: &self.branches,
+            bounds: &self.bounds,
+            cum: &self.cum,
+            took: &self.took,
+            cmps: &self.cmps,
+            leaves: &self.leaves,
+            tables: &self.tables,
+        }
+    }
+}
+
+/// A [`Plan`]'s vectors as slices: what one step of the walk reads.
+#[derive(Clone, Copy)]
+pub struct View<'p> {
+    pub nodes: &'p [PlanNode],
+    pub branches: &'p [PlanBranch],
+    pub bounds: &'p [(f64, f64)],
+    pub cum: &'p [[f64; WIDTH]],
+    pub took: &'p [(u32, u32)],
+    pub cmps: &'p [IndTest],
+    pub leaves: &'p [Leaf],
+    pub tables: &'p [u32],
+}
+
+impl<'p> View<'p> {
     /// A conditional node's row at a visit (from its leaf tests and its table), or
     /// [`NONE`] where every weight is 0.
     #[inline(always)]
@@ -311,7 +352,7 @@ impl Plan {
     }
 
     /// The running sums of row `at` of `node`.
-    pub fn sums(&self, node: &PlanNode, at: u32) -> &[f64] {
+    pub fn sums(&self, node: &PlanNode, at: u32) -> &'p [f64] {
         let blocks = node.n_branches.div_ceil(WIDTH as u32);
         &self.cum[at as usize..(at + blocks) as usize].as_flattened()[..node.n_branches as usize]
     }
@@ -321,11 +362,9 @@ fn finite(values: &[f64]) -> bool {
     values.iter().all(|v| v.is_finite())
 }
 
-/// Whether the walk must count visits: some node can be entered twice, or some condition
-/// reads a visit count.
-fn track_visits(sc: &Scenario) -> bool {
-    crate::scenario::graph::on_cycle(sc).iter().any(|&c| c)
-        || sc.given.as_ref().is_some_and(|g| reads_visits(&g.when))
+/// Whether some condition reads a visit count.
+fn reads_any_visits(sc: &Scenario) -> bool {
+    sc.given.as_ref().is_some_and(|g| reads_visits(&g.when))
         || sc.branches.iter().flat_map(|b| &b.weight_if).any(|w| reads_visits(&w.when))
 }
 

@@ -6,11 +6,11 @@
 //! same order whatever the thread count. Run `i` always uses run key `i` of the seed, so
 //! the first 1,000 runs of `--runs 10000` are the runs of `--runs 1000`.
 
-use super::collect::{Collector, Kind};
+use super::collect::{Collectors, Kind};
 use super::paths::{PathEntry, PathMap, PathTally, TopPaths, rank};
 use super::plan::Plan;
 use super::rng::{RunKeys, run_key};
-use super::tally::Tally;
+use super::tally::{Tally, Times};
 use super::walk::{Held, Observer, Quiet, Recorder, Stop, Walker};
 use crate::format;
 use crate::scenario::Scenario;
@@ -153,7 +153,7 @@ fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
     if cfg.max_paths > 0 {
         tally.paths = PathTally::with_capacity((hi - lo) as usize);
     }
-    let mut values: Vec<Collector> = kinds.iter().map(|&k| Collector::new(k)).collect();
+    let mut values = Collectors::new(kinds);
     let mut keys = RunKeys::new(cfg.seed, lo);
     let mut walker = Walker::with_plan(sc, &sh.plan);
     if cfg.max_paths == 0 {
@@ -171,6 +171,7 @@ fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
         let key = keys.next_key();
         rec.path.clear();
         let end = match (&sc.given, want_rows) {
+            (None, false) if sh.plan.acyclic => walker.walk(key, &mut Times(&mut tally)),
             (None, false) => walker.walk(key, &mut tally),
             (None, true) => walker.walk(key, &mut (&mut tally, &mut rec)),
             (Some(_), _) => {
@@ -201,18 +202,17 @@ fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
         if !counts {
             continue;
         }
-        for (col, v) in values.iter_mut().zip(walker.values()) {
-            col.push(*v);
-        }
+        values.push(walker.values());
         if want_rows {
             let mut record = vec![run.to_string(), sc.outcomes[end.outcome as usize].clone(), path_text(sc, &rec.path)];
             record.extend(walker.values().iter().map(|v| format::value(*v)));
             crate::format::record(&mut rows, &record).expect("writing to memory cannot fail");
         }
     }
-    for (stats, col) in tally.indicators.iter_mut().zip(values) {
-        *stats = col.finish();
+    if sh.plan.acyclic {
+        tally.runs_taking_as_times();
     }
+    tally.indicators = values.finish();
     let rows = rows.into_inner().map_err(|e| e.into_error()).expect("writing to memory cannot fail");
     Ok(ChunkOut { tally, rows, checkpoints })
 }

@@ -19,6 +19,9 @@ pub const EXACT_LIMIT: usize = 4096;
 /// Relative accuracy of bucketed percentiles.
 pub const ALPHA: f64 = 0.001;
 const ZERO_BAND: f64 = 1e-12;
+/// Distinct values of a chunk's sketch above which its worker cuts it into buckets ahead
+/// of the merge (where that many, the total is likely bucketed already).
+pub const BUCKETS_AHEAD: usize = 256;
 const OFFSET: i64 = 20_000;
 
 fn gamma() -> f64 {
@@ -53,6 +56,26 @@ fn representative(key: i64) -> f64 {
     let g = gamma();
     let m = 2.0 * powi(g, key.abs() - OFFSET) / (g + 1.0);
     if key > 0 { m } else { -m }
+}
+
+/// Sorts numbers in [`f64::total_cmp`] order, as integers: the same order, and integer
+/// comparisons are cheaper than `total_cmp`'s.
+pub fn sort_total(values: &mut [f64]) {
+    // total_cmp's key: flip every bit but the sign of negative numbers, then compare as
+    // signed integers; flipping the sign bit too makes it an unsigned comparison.
+    let key = |v: f64| {
+        let b = v.to_bits();
+        b ^ (((b as i64 >> 63) as u64) >> 1) ^ (1 << 63)
+    };
+    let unkey = |k: u64| {
+        let b = k ^ (1 << 63);
+        f64::from_bits(b ^ (((b as i64 >> 63) as u64) >> 1))
+    };
+    let mut keys: Vec<u64> = values.iter().map(|&v| key(v)).collect();
+    keys.sort_unstable();
+    for (v, k) in values.iter_mut().zip(keys) {
+        *v = unkey(k);
+    }
 }
 
 /// A percentile summary of one indicator.
@@ -99,7 +122,7 @@ fn merge_sorted<K: Copy>(
 impl Sketch {
     /// A sketch of a batch of values (the buffer is sorted in place).
     pub fn from_values(values: &mut [f64]) -> Sketch {
-        values.sort_unstable_by(f64::total_cmp);
+        sort_total(values);
         let mut pairs: Vec<(f64, u64)> = Vec::new();
         for &v in values.iter() {
             let v = if v == 0.0 { 0.0 } else { v }; // fold -0 into 0
@@ -133,6 +156,26 @@ impl Sketch {
         match self {
             Sketch::Exact(p) if p.len() > EXACT_LIMIT => Sketch::Buckets(Self::to_buckets(&p)),
             s => s,
+        }
+    }
+
+    /// An exact sketch with more than [`BUCKETS_AHEAD`] values, cut into buckets (to
+    /// pass to [`Sketch::merge_bucketed`]).
+    pub fn buckets_ahead(&self) -> Option<Vec<(i64, u64)>> {
+        match self {
+            Sketch::Exact(p) if p.len() > BUCKETS_AHEAD => Some(Self::to_buckets(p)),
+            _ => None,
+        }
+    }
+
+    /// [`Sketch::merge`], given `other` already cut into buckets where it is exact (the
+    /// same result, without cutting it here).
+    pub fn merge_bucketed(&mut self, other: &Sketch, buckets: Option<&[(i64, u64)]>) {
+        match (&*self, other, buckets) {
+            (Sketch::Buckets(a), Sketch::Exact(_), Some(b)) => {
+                *self = Sketch::Buckets(merge_sorted(a, b, |x, y| x < y, |x, y| x == y)).bounded();
+            }
+            _ => self.merge(other),
         }
     }
 
@@ -229,6 +272,33 @@ mod tests {
         let s = Sketch::from_values(&mut neg);
         let got = s.quantile(0.5, -10_000.0, -1.0).unwrap();
         assert!((got + 5000.0).abs() <= 5000.0 * ALPHA * 1.0001, "{got}");
+    }
+
+    #[test]
+    fn merging_buckets_cut_ahead_is_merging() {
+        let mut big: Vec<f64> = (0..6000).map(|i| f64::from(i) * 0.37 + 0.01).collect();
+        let total = Sketch::from_values(&mut big);
+        assert!(!total.is_exact());
+        let mut chunk: Vec<f64> = (0..700).map(|i| f64::from(i) * 1.3 - 50.0).collect();
+        let chunk = Sketch::from_values(&mut chunk);
+        let ahead = chunk.buckets_ahead();
+        assert!(ahead.is_some());
+        let (mut a, mut b) = (total.clone(), total);
+        a.merge(&chunk);
+        b.merge_bucketed(&chunk, ahead.as_deref());
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn sort_total_is_total_cmp_order() {
+        let mut v = vec![3.5, -0.0, 0.0, -7.25, f64::INFINITY, 1e-310, -1e-310, f64::NEG_INFINITY, 2.0, -2.0];
+        let mut w = v.clone();
+        sort_total(&mut v);
+        w.sort_by(f64::total_cmp);
+        assert_eq!(
+            v.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            w.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -18,6 +18,10 @@ pub struct IndicatorStats {
     pub min: f64,
     pub max: f64,
     pub sketch: Sketch,
+    /// A chunk's exact sketch already cut into buckets, where it has many distinct
+    /// values: made by the worker, so that merging it into a bucketed total (one at a
+    /// time, in chunk order) does not compute logarithms.
+    pub buckets: Option<Vec<(i64, u64)>>,
 }
 
 impl IndicatorStats {
@@ -28,6 +32,7 @@ impl IndicatorStats {
         }
         if self.n == 0 {
             *self = other.clone();
+            self.buckets = None;
             return;
         }
         let (na, nb) = (self.n as f64, other.n as f64);
@@ -38,7 +43,7 @@ impl IndicatorStats {
         self.n += other.n;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        self.sketch.merge(&other.sketch);
+        self.sketch.merge_bucketed(&other.sketch, other.buckets.as_deref());
     }
 
     /// Sample standard deviation (n - 1 in the denominator); 0 for fewer than 2 runs.
@@ -47,9 +52,10 @@ impl IndicatorStats {
     }
 }
 
-/// Collects one indicator's final values over a chunk of runs, cheaply: most
-/// indicators take a handful of distinct values, which are counted in a small table;
-/// only values beyond [`SMALL_DISTINCT`] distinct ones are kept for sorting.
+/// Collects one indicator's final values over a chunk of runs, in run order (the
+/// reference for [`super::collect`]'s counting): sums as the values come, a count per
+/// value for the first values to take each of [`SMALL_DISTINCT`] slots of a small
+/// table, the rest kept for sorting at the end.
 #[derive(Debug, Clone)]
 pub struct ValueCollector {
     /// Sums of `v - shift` and its square (the shift keeps them accurate).
@@ -59,15 +65,18 @@ pub struct ValueCollector {
     n: u64,
     min: f64,
     max: f64,
-    distinct: Vec<(f64, u64)>,
-    last: usize,
+    /// Slots of a direct-mapped table: the value's bits (or [`EMPTY`]) and its count.
+    distinct: [(u64, u64); SMALL_DISTINCT],
     rest: Vec<f64>,
     /// Sorted `(value, count)` pairs taken over from a grid count ([`Self::absorb`]).
     counted: Vec<(f64, u64)>,
 }
 
-/// Distinct values counted in a collector's small table.
+/// Slots of a collector's small table (a power of two).
 pub const SMALL_DISTINCT: usize = 32;
+
+/// An empty slot: a NaN's bits (values are never NaN).
+const EMPTY: u64 = u64::MAX;
 
 impl ValueCollector {
     /// A collector whose sums are taken about `shift` (use the indicator's start).
@@ -79,8 +88,7 @@ impl ValueCollector {
             n: 0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
-            distinct: Vec::with_capacity(SMALL_DISTINCT),
-            last: 0,
+            distinct: [(EMPTY, 0); SMALL_DISTINCT],
             rest: Vec::new(),
             counted: Vec::new(),
         }
@@ -107,18 +115,13 @@ impl ValueCollector {
         self.n += 1;
         self.min = self.min.min(v);
         self.max = self.max.max(v);
-        if let Some(e) = self.distinct.get_mut(self.last)
-            && e.0 == v
-        {
-            e.1 += 1;
-            return;
-        }
-        if let Some(i) = self.distinct.iter().position(|e| e.0 == v) {
-            self.distinct[i].1 += 1;
-            self.last = i;
-        } else if self.distinct.len() < SMALL_DISTINCT {
-            self.last = self.distinct.len();
-            self.distinct.push((v, 1));
+        // The slot a value's bits hash to counts it if it holds that value or nothing;
+        // any other value goes to the rest (a value may be in both: the counts add up in
+        // the sketch, which only sees the multiset of values).
+        let bits = v.to_bits();
+        let slot = &mut self.distinct[(bits.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 59) as usize % SMALL_DISTINCT];
+        if slot.0 == bits || slot.0 == EMPTY {
+            *slot = (bits, slot.1 + 1);
         } else {
             self.rest.push(v);
         }
@@ -130,8 +133,10 @@ impl ValueCollector {
             return IndicatorStats::default();
         }
         let nf = self.n as f64;
-        self.distinct.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-        let mut sketch = Sketch::from_pairs(self.distinct);
+        let mut distinct: Vec<(f64, u64)> =
+            self.distinct.iter().filter(|e| e.0 != EMPTY).map(|&(bits, n)| (f64::from_bits(bits), n)).collect();
+        distinct.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let mut sketch = Sketch::from_pairs(distinct);
         if !self.rest.is_empty() {
             sketch.merge(&Sketch::from_values(&mut self.rest));
         }
@@ -144,6 +149,7 @@ impl ValueCollector {
             m2: (self.s2 - self.s1 * self.s1 / nf).max(0.0),
             min: self.min,
             max: self.max,
+            buckets: sketch.buckets_ahead(),
             sketch,
         }
     }
@@ -211,6 +217,26 @@ impl Tally {
             a.merge(b);
         }
         self.paths.merge(other.paths, path_cap);
+    }
+}
+
+/// Counts only how often each branch is taken: for scenarios without cycles, where a
+/// run takes a branch at most once, so the runs taking it are the same count
+/// ([`Tally::runs_taking_as_times`] copies it over at the end).
+pub struct Times<'a>(pub &'a mut Tally);
+
+impl super::walk::Observer for Times<'_> {
+    #[inline(always)]
+    fn taken(&mut self, branch: u32, _first: bool) {
+        self.0.times_taken[branch as usize] += 1;
+    }
+}
+
+impl Tally {
+    /// Sets the runs taking each branch to the times it was taken (right where no run can
+    /// take a branch twice).
+    pub fn runs_taking_as_times(&mut self) {
+        self.runs_taking.copy_from_slice(&self.times_taken);
     }
 }
 

@@ -106,7 +106,7 @@ pub enum Stop {
 }
 
 /// Steps between two looks at the interrupt flag inside one run.
-const INTERRUPT_EVERY: u32 = 1 << 16;
+pub(crate) const INTERRUPT_EVERY: u32 = 1 << 16;
 
 /// Per-run state for walking one scenario.
 pub struct Walker<'a> {
@@ -184,14 +184,26 @@ impl<'a> Walker<'a> {
     /// Walks one run with the given key.
     #[inline]
     pub fn walk<O: Observer>(&mut self, key: RunKey, obs: &mut O) -> Result<RunEnd, Stop> {
-        if self.hash_paths { self.walk_as::<O, true>(key, obs) } else { self.walk_as::<O, false>(key, obs) }
+        match (self.hash_paths, self.plan.short) {
+            (true, true) => self.walk_as::<O, true, true>(key, obs),
+            (true, false) => self.walk_as::<O, true, false>(key, obs),
+            (false, true) => self.walk_as::<O, false, true>(key, obs),
+            (false, false) => self.walk_as::<O, false, false>(key, obs),
+        }
     }
 
     #[inline(always)]
-    fn walk_as<O: Observer, const HASH: bool>(&mut self, key: RunKey, obs: &mut O) -> Result<RunEnd, Stop> {
+    /// One run; `HASH`: hash the path; `SHORT`: the plan is [`Plan::short`], so neither
+    /// the step limit nor the interrupt check can come due within a run.
+    fn walk_as<O: Observer, const HASH: bool, const SHORT: bool>(
+        &mut self,
+        key: RunKey,
+        obs: &mut O,
+    ) -> Result<RunEnd, Stop> {
         let (sc, plan, st) = (self.sc, &*self.plan, &mut self.state);
         // Slices in locals: the step reads them without going through the vectors.
-        let (nodes, branches, bounds) = (&plan.nodes[..], &plan.branches[..], &plan.bounds[..]);
+        let view = plan.view();
+        let (nodes, branches, bounds) = (view.nodes, view.branches, view.bounds);
         let track_visits = plan.track_visits;
         st.took.fill(0);
         if track_visits {
@@ -206,7 +218,7 @@ impl<'a> Walker<'a> {
         // for it to matter, the interrupt flag.
         let mut look_at = plan.max_steps.min(INTERRUPT_EVERY);
         loop {
-            if steps == look_at {
+            if !SHORT && steps == look_at {
                 if steps == plan.max_steps {
                     let path_hash = finish_hash(h1, h2, steps);
                     return Ok(RunEnd { outcome: plan.step_limit_outcome, steps, path_hash });
@@ -227,15 +239,15 @@ impl<'a> Walker<'a> {
             let u = key.unit(node.draw_key, visit, 0);
             let row = match node.sums {
                 Sums::Fixed => node.cum,
-                Sums::Leaves(leaves) => plan.row_of(&leaves, (&st.took, &st.visits, &st.values)),
+                Sums::Leaves(leaves) => view.row_of(&leaves, (&st.took, &st.visits, &st.values)),
                 Sums::Direct => st.direct_row(sc, at),
             };
             if row == NONE {
                 return Err(Stop::NoWeight(NoWeight { node: at as u32, visit }));
             }
-            let local = if row == SCRATCH { pick(&st.weights, u) } else { plan.pick(node, row, u) };
+            let local = if row == SCRATCH { pick(&st.weights, u) } else { view.pick(node, row, u) };
             if O::DETAILED {
-                let cumulative = if row == SCRATCH { &st.weights[..] } else { plan.sums(node, row) };
+                let cumulative = if row == SCRATCH { &st.weights[..] } else { view.sums(node, row) };
                 obs.visit(at as u32, visit, cumulative);
             }
             let gid = node.first_branch as usize + local;
