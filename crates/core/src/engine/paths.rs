@@ -149,8 +149,7 @@ impl PathTally {
         let u = inexact_max.unwrap_or(0).max(self.dropped_bound);
         let mut exact: Vec<_> =
             self.entries.iter().filter(|(_, e)| e.entered_after == 0 && e.count > u).map(|(h, e)| (*h, *e)).collect();
-        exact.sort_unstable_by(rank);
-        exact.truncate(n);
+        leaders(&mut exact, n);
         if exact.len() == n || u == self.dropped_bound {
             TopPaths::Known(exact)
         } else {
@@ -161,8 +160,7 @@ impl PathTally {
     /// The `n` most frequent paths, ties broken by first run: `(hash, entry)`.
     pub fn top(&self, n: usize) -> Vec<((u64, u64), PathEntry)> {
         let mut all: Vec<_> = self.entries.iter().map(|(h, e)| (*h, *e)).collect();
-        all.sort_unstable_by(rank);
-        all.truncate(n);
+        leaders(&mut all, n);
         all
     }
 }
@@ -174,6 +172,20 @@ pub enum TopPaths {
     Known(Vec<((u64, u64), PathEntry)>),
     /// Count the candidates again; list those with more than `above` runs.
     Recount { above: u64 },
+}
+
+/// Keeps the `n` first of `all` in [`rank`] order, sorted: a selection, then a sort of
+/// those only (the order is total, so the same rows as sorting everything).
+pub fn leaders(all: &mut Vec<((u64, u64), PathEntry)>, n: usize) {
+    if n == 0 {
+        all.clear();
+        return;
+    }
+    if all.len() > n {
+        all.select_nth_unstable_by(n - 1, rank);
+        all.truncate(n);
+    }
+    all.sort_unstable_by(rank);
 }
 
 /// Most runs first, then earliest first run (first runs are distinct).

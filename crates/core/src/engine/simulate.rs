@@ -7,7 +7,7 @@
 //! the first 1,000 runs of `--runs 10000` are the runs of `--runs 1000`.
 
 use super::collect::{Collectors, Kind};
-use super::paths::{PathEntry, PathMap, PathTally, TopPaths, rank};
+use super::paths::{PathEntry, PathMap, PathTally, TopPaths, leaders};
 use super::plan::Plan;
 use super::rng::{RunKeys, run_key};
 use super::tally::{Tally, Times};
@@ -417,8 +417,7 @@ fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) 
     // are provably among the most frequent.
     let mut all: Vec<HashedPath> =
         candidates.into_iter().zip(exact).filter_map(|(h, e)| e.filter(|e| e.count > above).map(|e| (h, e))).collect();
-    all.sort_unstable_by(rank);
-    all.truncate(cfg.max_paths);
+    leaders(&mut all, cfg.max_paths);
     Ok(all)
 }
 
