@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use whatif_core::executor::{Executor, Piece, Serial};
 
 /// Thread pools by size, built on first use and kept for the process.
@@ -41,6 +41,23 @@ impl Executor for Rayon {
         pool.install(|| rayon::join(|| (0..n).into_par_iter().map(work).collect::<Vec<_>>(), side).0)
     }
 
+    fn ordered(
+        &self,
+        threads: usize,
+        n: usize,
+        window: usize,
+        work: &(dyn Fn(usize) -> Piece + Sync),
+        merge: &mut (dyn FnMut(usize, Piece) -> bool + Send),
+    ) {
+        let Some(pool) = self.pool(threads.max(1)) else { return Serial.ordered(threads, n, window, work, merge) };
+        let stream = Stream::new(n, window.max(1), merge);
+        pool.scope(|s| {
+            for _ in 0..threads.max(1).min(n) {
+                s.spawn(|_| stream.worker(work));
+            }
+        });
+    }
+
     fn started(&self, total: u64) {
         crate::progress::start(total);
     }
@@ -51,6 +68,80 @@ impl Executor for Rayon {
 
     fn finished(&self) {
         crate::progress::finish();
+    }
+}
+
+/// Pieces computed by every worker in turn and merged in order as they complete: no
+/// batch boundary at which workers wait for the slowest. Whichever worker finds the next
+/// piece to merge ready merges it (and any that follow), one worker at a time, while the
+/// others go on computing; none starts a piece more than `window` ahead of the merge.
+struct Stream<'m> {
+    n: usize,
+    window: usize,
+    state: Mutex<StreamState>,
+    turn: Condvar,
+    merge: Mutex<&'m mut (dyn FnMut(usize, Piece) -> bool + Send)>,
+}
+
+struct StreamState {
+    next_claim: usize,
+    next_merge: usize,
+    ready: HashMap<usize, Piece>,
+    merging: bool,
+    stop: bool,
+}
+
+impl<'m> Stream<'m> {
+    fn new(n: usize, window: usize, merge: &'m mut (dyn FnMut(usize, Piece) -> bool + Send)) -> Self {
+        let state = StreamState { next_claim: 0, next_merge: 0, ready: HashMap::new(), merging: false, stop: false };
+        Stream { n, window, state: Mutex::new(state), turn: Condvar::new(), merge: Mutex::new(merge) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, StreamState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// One worker: claim a piece, compute it, merge whatever is ready in order.
+    fn worker(&self, work: &(dyn Fn(usize) -> Piece + Sync)) {
+        while let Some(i) = self.claim() {
+            let piece = work(i);
+            let mut st = self.lock();
+            st.ready.insert(i, piece);
+            if st.merging {
+                continue;
+            }
+            st.merging = true;
+            while !st.stop {
+                let k = st.next_merge;
+                let Some(piece) = st.ready.remove(&k) else { break };
+                drop(st);
+                let go = {
+                    let mut merge = self.merge.lock().unwrap_or_else(|e| e.into_inner());
+                    (*merge)(k, piece)
+                };
+                st = self.lock();
+                st.next_merge += 1;
+                st.stop |= !go;
+                self.turn.notify_all();
+            }
+            st.merging = false;
+        }
+    }
+
+    /// The next piece to compute, once it is within the window of the merge; `None` when
+    /// all are claimed or the merge stopped.
+    fn claim(&self) -> Option<usize> {
+        let mut st = self.lock();
+        loop {
+            if st.stop || st.next_claim >= self.n {
+                return None;
+            }
+            if st.next_claim < st.next_merge + self.window {
+                st.next_claim += 1;
+                return Some(st.next_claim - 1);
+            }
+            st = self.turn.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
     }
 }
 

@@ -196,6 +196,25 @@ fn replay_tells_the_same_run_as_runs_csv() {
     }
 }
 
+/// The walk applies constant additions ahead of the other effects of a branch (they
+/// commute), but a replay tells every effect in the order the file writes it.
+#[test]
+fn replay_tells_effects_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("order.yaml");
+    fs::write(
+        &f,
+        "whatif: 1\ntitle: T\nillustrative: true\nindicators:\n  a: { start: 0 }\n  b: { start: 0 }\n  c: { start: 0 }\n\
+         start: n\nnodes:\n  n:\n    branches:\n      - id: x\n        weight: 1\n        effects:\n          \
+         b: { set: 4 }\n          c: { uniform: [0, 1] }\n          a: 2\n",
+    )
+    .unwrap();
+    let story = common::stdout_of(whatif().args(["replay", "--run", "0"]).arg(&f));
+    let told: Vec<&str> =
+        story.lines().filter(|l| l.contains(" → ")).filter_map(|l| l.trim().split(':').next()).collect();
+    assert_eq!(told, ["b", "c", "a"], "{story}");
+}
+
 #[test]
 fn the_main_pass_records_the_same_checkpoints_as_converge() {
     // `run --report` draws its convergence chart from the run's own pass.

@@ -26,6 +26,49 @@ pub trait Executor: Send + Sync {
         side: &mut (dyn FnMut() + Send),
     ) -> Vec<Piece>;
 
+    /// Calls `work(i)` for every `i` in `0..n` on up to `threads` threads and hands each
+    /// result to `merge` in order of `i`, while later pieces are computed; at most
+    /// `window` results are computed ahead of the merge (so memory stays bounded). Once
+    /// `merge` returns `false`, no more pieces are started or merged.
+    ///
+    /// The default computes batches of `window` pieces with [`Executor::run`], merging
+    /// one batch while the next is computed. An executor with threads may stream instead
+    /// (no batch boundary to wait at); the merges happen in the same order either way.
+    fn ordered(
+        &self,
+        threads: usize,
+        n: usize,
+        window: usize,
+        work: &(dyn Fn(usize) -> Piece + Sync),
+        merge: &mut (dyn FnMut(usize, Piece) -> bool + Send),
+    ) {
+        let window = window.max(1);
+        let mut pending: Vec<(usize, Piece)> = Vec::new();
+        let mut next = 0;
+        let mut go = true;
+        while go {
+            let hi = (next + window).min(n);
+            let mut to_merge = std::mem::take(&mut pending);
+            let mut side = || {
+                for (i, piece) in to_merge.drain(..) {
+                    if !merge(i, piece) {
+                        go = false;
+                        return;
+                    }
+                }
+            };
+            let first = next;
+            let piece = |i: usize| work(first + i);
+            let computed =
+                if hi > next { self.run(threads, hi - next, &piece, &mut side) } else { side_only(&mut side) };
+            if computed.is_empty() {
+                break;
+            }
+            pending = computed.into_iter().enumerate().map(|(i, p)| (first + i, p)).collect();
+            next = hi;
+        }
+    }
+
     /// A simulation of `total` runs starts (for progress display).
     fn started(&self, _total: u64) {}
 
@@ -50,6 +93,12 @@ impl Executor for Serial {
         side();
         (0..n).map(work).collect()
     }
+}
+
+/// Runs the side task alone (the last batch's merge); nothing is computed.
+fn side_only(side: &mut (dyn FnMut() + Send)) -> Vec<Piece> {
+    side();
+    Vec::new()
 }
 
 static INSTALLED: OnceLock<Box<dyn Executor>> = OnceLock::new();

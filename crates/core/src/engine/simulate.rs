@@ -290,9 +290,9 @@ pub fn simulate(
 }
 
 /// Runs `work` on every chunk of runs with the current executor (see
-/// [`crate::executor`]), a batch of chunks at a time, and hands the results to `merge` in
-/// chunk order. Only one batch of results is held at once, so memory does not grow with
-/// the run count.
+/// [`crate::executor`]) and hands the results to `merge` in chunk order, while later
+/// chunks are computed. At most [`WINDOW_PER_THREAD`] results per thread wait for the
+/// merge, so memory does not grow with the run count.
 pub(crate) fn in_batches<T: Send + 'static, E: From<Interrupted> + Send>(
     cfg: &SimConfig,
     work: impl Fn(u64) -> T + Sync,
@@ -300,49 +300,34 @@ pub(crate) fn in_batches<T: Send + 'static, E: From<Interrupted> + Send>(
 ) -> Result<(), E> {
     let exec = crate::executor::current();
     let threads = cfg.threads.max(1);
-    let n_chunks = cfg.runs.div_ceil(CHUNK_RUNS);
-    let batch = (threads * 2) as u64;
-    let mut next = 0;
-    // Batch k is merged while batch k + 1 is computed, so the (sequential) merge does not
-    // leave the workers idle. Results still reach `merge` in chunk order.
-    let mut pending: Vec<(u64, T)> = Vec::new();
+    let n_chunks = cfg.runs.div_ceil(CHUNK_RUNS) as usize;
+    let mut result: Result<(), E> = Ok(());
     exec.started(cfg.runs);
-    let result = loop {
+    let piece = |c: usize| -> crate::executor::Piece { Box::new(work(c as u64)) };
+    let mut merge_piece = |c: usize, p: crate::executor::Piece| -> bool {
         if crate::interrupt::interrupted() {
-            break Err(Interrupted.into());
+            result = Err(Interrupted.into());
+            return false;
         }
-        let hi = (next + batch).min(n_chunks);
-        let mut to_merge = std::mem::take(&mut pending);
-        let mut merged: Result<(), E> = Ok(());
-        let mut side = || {
-            for (c, out) in to_merge.drain(..) {
-                if let Err(e) = merge(out) {
-                    merged = Err(e);
-                    return;
-                }
-                let (lo, hi) = chunk_range(cfg, c);
-                exec.advanced(hi - lo);
-            }
-        };
-        let first = next;
-        let piece = |i: usize| -> crate::executor::Piece { Box::new(work(first + i as u64)) };
-        let computed = exec.run(threads, (hi - next) as usize, &piece, &mut side);
-        if let Err(e) = merged {
-            break Err(e);
+        let out = *p.downcast::<T>().expect("an executor returns what the work made");
+        if let Err(e) = merge(out) {
+            result = Err(e);
+            return false;
         }
-        if computed.is_empty() {
-            break Ok(());
-        }
-        pending = computed
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| (first + i as u64, *p.downcast::<T>().expect("an executor returns what the work made")))
-            .collect();
-        next = hi;
+        let (lo, hi) = chunk_range(cfg, c as u64);
+        exec.advanced(hi - lo);
+        true
     };
+    exec.ordered(threads, n_chunks, WINDOW_PER_THREAD * threads, &piece, &mut merge_piece);
     exec.finished();
+    if result.is_ok() && crate::interrupt::interrupted() {
+        result = Err(Interrupted.into());
+    }
     result
 }
+
+/// Chunk results per thread that may wait for the merge.
+pub const WINDOW_PER_THREAD: usize = 4;
 
 /// Ctrl-C stopped a loop over chunks.
 #[derive(Debug)]

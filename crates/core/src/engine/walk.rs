@@ -5,7 +5,7 @@
 //! to know about each step goes through an [`Observer`], which the compiler inlines away
 //! when it does nothing.
 
-use super::plan::{NONE, Plan, Sums};
+use super::plan::{NONE, OrderedEffect, Plan, Sums};
 use super::rng::{self, GOLDEN, RunKey};
 use crate::scenario::weights::Row;
 use crate::scenario::{EffectKind, Scenario};
@@ -263,17 +263,18 @@ impl<'a> Walker<'a> {
                 h1 = (h1 ^ g).wrapping_mul(0x9e37_79b9_7f4a_7c15);
                 h2 = (h2.rotate_left(29) ^ g).wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
             }
-            for &(i, a) in &branch.adds {
-                let (lo, hi) = bounds[i as usize];
-                let cur = st.values[i as usize];
-                st.values[i as usize] = clamp(cur + a, lo, hi);
-                if O::DETAILED && i as usize != sc.indicators.len() {
-                    obs.effect(i, cur, st.values[i as usize]);
+            if O::DETAILED {
+                // Told one by one, in the order the file gives them.
+                st.effects_in_file_order(sc, plan, gid, (key, node.draw_key, visit), obs);
+            } else {
+                for &(i, a) in &branch.adds {
+                    let (lo, hi) = bounds[i as usize];
+                    st.values[i as usize] = clamp(st.values[i as usize] + a, lo, hi);
                 }
-            }
-            let (lo, hi) = branch.effects;
-            if lo != hi {
-                st.ordered_effects(plan, (key, node.draw_key, visit), lo, hi, obs);
+                let (lo, hi) = branch.effects;
+                if lo != hi {
+                    st.ordered_effects(plan, (key, node.draw_key, visit), lo, hi, obs);
+                }
             }
             if branch.outcome != NONE {
                 outcome = branch.outcome;
@@ -315,6 +316,22 @@ impl State {
         }
     }
 
+    /// Every effect of branch `gid`, in file order, each told to the observer.
+    #[inline(never)]
+    fn effects_in_file_order<O: Observer>(
+        &mut self,
+        sc: &Scenario,
+        plan: &Plan,
+        gid: usize,
+        draw: (RunKey, u64, u32),
+        obs: &mut O,
+    ) {
+        for (place, e) in sc.branches[gid].effects.iter().enumerate() {
+            let effect = OrderedEffect { place: place as u32, indicator: e.indicator, kind: e.kind };
+            self.apply(plan, &effect, draw, obs);
+        }
+    }
+
     /// The effects of a branch that are not constant additions, in file order.
     #[inline(never)]
     fn ordered_effects<O: Observer>(
@@ -326,25 +343,32 @@ impl State {
         obs: &mut O,
     ) {
         for effect in &plan.effects[lo as usize..hi as usize] {
-            let i = effect.indicator as usize;
-            let draw0 = (effect.place + 1) << 16;
-            let cur = self.values[i];
-            let v = match effect.kind {
-                EffectKind::Add(a) => cur + a,
-                EffectKind::Set(x) => x,
-                EffectKind::Uniform { lo, hi } => cur + rng::uniform(key.unit(draw_key, visit, draw0), lo, hi),
-                EffectKind::Triangular { lo, mode, hi } => {
-                    cur + rng::triangular(key.unit(draw_key, visit, draw0), lo, mode, hi)
-                }
-                EffectKind::Normal { mean, sd } => {
-                    cur + mean + sd * rng::standard_normal(|d| key.unit(draw_key, visit, draw0 + d))
-                }
-            };
-            let (lo, hi) = plan.bounds[i];
-            self.values[i] = clamp(v, lo, hi);
-            if O::DETAILED {
-                obs.effect(i as u32, cur, self.values[i]);
+            self.apply(plan, effect, (key, draw_key, visit), obs);
+        }
+    }
+
+    /// Applies one effect.
+    #[inline(always)]
+    fn apply<O: Observer>(&mut self, plan: &Plan, effect: &OrderedEffect, draw: (RunKey, u64, u32), obs: &mut O) {
+        let (key, draw_key, visit) = draw;
+        let i = effect.indicator as usize;
+        let draw0 = (effect.place + 1) << 16;
+        let cur = self.values[i];
+        let v = match effect.kind {
+            EffectKind::Add(a) => cur + a,
+            EffectKind::Set(x) => x,
+            EffectKind::Uniform { lo, hi } => cur + rng::uniform(key.unit(draw_key, visit, draw0), lo, hi),
+            EffectKind::Triangular { lo, mode, hi } => {
+                cur + rng::triangular(key.unit(draw_key, visit, draw0), lo, mode, hi)
             }
+            EffectKind::Normal { mean, sd } => {
+                cur + mean + sd * rng::standard_normal(|d| key.unit(draw_key, visit, draw0 + d))
+            }
+        };
+        let (lo, hi) = plan.bounds[i];
+        self.values[i] = clamp(v, lo, hi);
+        if O::DETAILED {
+            obs.effect(i as u32, cur, self.values[i]);
         }
     }
 }
