@@ -46,6 +46,9 @@ pub enum Sums {
 /// [`Plan::cum`] (or [`NONE`]: no weight). Each pair is a range of the plan's list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Leaves {
+    /// The `took(...)` tests kept in the walk's truth word: `width` bits from `shift`
+    /// (then `took` is empty).
+    pub word: (u32, u32),
     pub took: (u32, u32),
     pub cmp: (u32, u32),
     pub other: (u32, u32),
@@ -102,6 +105,8 @@ pub struct PlanBranch {
     pub end_outcome: u32,
     /// Constant additions: indicator (or the scratch slot) and amount.
     pub adds: [(u32, f64); ADD_SLOTS],
+    /// The bits of the walk's truth word that taking this branch sets.
+    pub sets: u64,
     /// The other effects: `effects[lo..hi]`.
     pub effects: (u32, u32),
 }
@@ -123,8 +128,13 @@ pub struct Plan {
     /// Rows of running sums, in blocks of [`WIDTH`]: a node with `n` branches has rows
     /// of `ceil(n / WIDTH)` blocks, the last padded with +inf.
     pub cum: Vec<[f64; WIDTH]>,
-    /// `took(...)` tests: word and bit of the taken-branch bits.
+    /// `took(...)` tests: word and bit of the taken-branch bits (for those beyond the
+    /// truth word).
     pub took: Vec<(u32, u32)>,
+    /// Bits of the truth word in use.
+    pub truth_bits: u32,
+    /// Per branch: the bits of the truth word that taking it sets.
+    pub sets: Vec<u64>,
     /// Comparisons of an indicator with a number.
     pub cmps: Vec<IndTest>,
     /// The other leaf tests.
@@ -154,6 +164,8 @@ impl Plan {
             branches: Vec::with_capacity(sc.branches.len()),
             cum: Vec::new(),
             took: Vec::new(),
+            truth_bits: 0,
+            sets: vec![0; sc.branches.len()],
             cmps: Vec::new(),
             leaves: Vec::new(),
             tables: Vec::new(),
@@ -194,6 +206,9 @@ impl Plan {
                 plan.push_branch(b, sc.indicators.len() as u32);
             }
         }
+        for (b, &sets) in plan.branches.iter_mut().zip(&plan.sets) {
+            b.sets = sets;
+        }
         plan
     }
 
@@ -222,13 +237,26 @@ impl Plan {
         };
         let (took, cmps, other) = (of_kind(0), of_kind(1), of_kind(2));
         let order: Vec<usize> = took.iter().chain(&cmps).chain(&other).copied().collect();
-        let mut leaves = Leaves { took: (0, 0), cmp: (0, 0), other: (0, 0), table };
-        leaves.took.0 = self.took.len() as u32;
-        for &i in &took {
-            let Leaf::Took { word, mask } = t.leaves[i] else { unreachable!("sorted by kind") };
-            self.took.push((word, mask.trailing_zeros()));
+        let mut leaves = Leaves { word: (0, 0), took: (0, 0), cmp: (0, 0), other: (0, 0), table };
+        let tests: Vec<usize> = took
+            .iter()
+            .map(|&i| match t.leaves[i] {
+                Leaf::Took { word, mask } => word as usize * 64 + mask.trailing_zeros() as usize,
+                _ => unreachable!("sorted by kind"),
+            })
+            .collect();
+        if !tests.is_empty() && self.truth_bits as usize + tests.len() <= 64 {
+            // Each test gets a bit of the truth word, which taking its branch sets.
+            leaves.word = (self.truth_bits, tests.len() as u32);
+            for (k, &branch) in tests.iter().enumerate() {
+                self.sets[branch] |= 1 << (self.truth_bits as usize + k);
+            }
+            self.truth_bits += tests.len() as u32;
+        } else {
+            leaves.took.0 = self.took.len() as u32;
+            self.took.extend(tests.iter().map(|&b| ((b / 64) as u32, (b % 64) as u32)));
+            leaves.took.1 = self.took.len() as u32;
         }
-        leaves.took.1 = self.took.len() as u32;
         leaves.cmp.0 = self.cmps.len() as u32;
         for &i in &cmps {
             let Leaf::IndNum { op, ind, num } = t.leaves[i] else { unreachable!("sorted by kind") };
@@ -279,6 +307,7 @@ impl Plan {
             outcome: b.outcome.unwrap_or(NONE),
             end_outcome: b.end_outcome.unwrap_or(NONE),
             adds,
+            sets: 0,
             effects: (lo, self.effects.len() as u32),
         });
     }
@@ -316,9 +345,9 @@ impl<'p> View<'p> {
     /// A conditional node's row at a visit (from its leaf tests and its table), or
     /// [`NONE`] where every weight is 0.
     #[inline(always)]
-    pub fn row_of(&self, l: &Leaves, (bits, visits, ind): (&[u64], &[u32], &[f64])) -> u32 {
-        let mut truth = 0usize;
-        let mut k = 0;
+    pub fn row_of(&self, l: &Leaves, word: u64, (bits, visits, ind): (&[u64], &[u32], &[f64])) -> u32 {
+        let mut truth = ((word >> l.word.0) & ((1u64 << l.word.1) - 1)) as usize;
+        let mut k = l.word.1;
         for &(word, bit) in &self.took[l.took.0 as usize..l.took.1 as usize] {
             truth |= ((bits[word as usize] >> bit) as usize & 1) << k;
             k += 1;

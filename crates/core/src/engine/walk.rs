@@ -212,6 +212,8 @@ impl<'a> Walker<'a> {
         st.values.copy_from_slice(&plan.starts);
         let mut at = plan.start as usize;
         let mut outcome = NONE;
+        // Bits of the `took(...)` tests of conditional nodes (see [`Plan::sets`]).
+        let mut truth = 0u64;
         let (mut h1, mut h2) = (0x243f_6a88_85a3_08d3u64, 0x1319_8a2e_0370_7344u64);
         let mut steps = 0u32;
         // One comparison per step covers both the step limit and, in runs long enough
@@ -239,7 +241,7 @@ impl<'a> Walker<'a> {
             let u = key.unit(node.draw_key, visit, 0);
             let row = match node.sums {
                 Sums::Fixed => node.cum,
-                Sums::Leaves(leaves) => view.row_of(&leaves, (&st.took, &st.visits, &st.values)),
+                Sums::Leaves(leaves) => view.row_of(&leaves, truth, (&st.took, &st.visits, &st.values)),
                 Sums::Direct => st.direct_row(sc, at),
             };
             if row == NONE {
@@ -257,6 +259,7 @@ impl<'a> Walker<'a> {
             let first_time = *word & bit == 0;
             *word |= bit;
             obs.taken(gid as u32, first_time);
+            truth |= branch.sets;
             if HASH {
                 // Two multiplicative hashes of the branch sequence, mixed once at the end.
                 let g = gid as u64 + 1;
