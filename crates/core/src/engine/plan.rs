@@ -159,6 +159,26 @@ pub struct Plan {
 impl Plan {
     /// Lays out `sc` for the walk.
     pub fn new(sc: &Scenario) -> Plan {
+        Self::keeping(sc, &vec![true; sc.indicators.len()])
+    }
+
+    /// A layout for walks that only need each run's path and whether it counts (the
+    /// second pass over the paths): effects on indicators that no condition reads, which
+    /// cannot steer a walk, are left out, with their random draws.
+    pub fn steering(sc: &Scenario) -> Plan {
+        let mut read = sc.read_indicators();
+        if let Some(g) = &sc.given {
+            g.when.for_each_read(&mut |r| {
+                if let crate::scenario::condition::Read::Indicator(i) = r {
+                    read[*i as usize] = true;
+                }
+            });
+        }
+        Self::keeping(sc, &read)
+    }
+
+    /// The layout, with the effects on indicator `i` kept where `keep[i]`.
+    fn keeping(sc: &Scenario, keep: &[bool]) -> Plan {
         let mut plan = Plan {
             nodes: Vec::with_capacity(sc.nodes.len()),
             branches: Vec::with_capacity(sc.branches.len()),
@@ -203,7 +223,7 @@ impl Plan {
                 sums,
             });
             for b in sc.node_branches(n as u32) {
-                plan.push_branch(b, sc.indicators.len() as u32);
+                plan.push_branch(b, sc.indicators.len() as u32, keep);
             }
         }
         for (b, &sets) in plan.branches.iter_mut().zip(&plan.sets) {
@@ -286,13 +306,13 @@ impl Plan {
         Sums::Leaves(leaves)
     }
 
-    fn push_branch(&mut self, b: &crate::scenario::Branch, scratch: u32) {
+    fn push_branch(&mut self, b: &crate::scenario::Branch, scratch: u32, keep: &[bool]) {
         let mut adds = [(scratch, 0.0); ADD_SLOTS];
         let lo = self.effects.len() as u32;
         let distinct =
             b.effects.iter().enumerate().all(|(i, e)| b.effects[..i].iter().all(|f| f.indicator != e.indicator));
         let mut slot = 0;
-        for (place, e) in b.effects.iter().enumerate() {
+        for (place, e) in b.effects.iter().enumerate().filter(|(_, e)| keep[e.indicator as usize]) {
             // Additions to distinct indicators commute with every other effect of the
             // branch, so they may go first; otherwise file order is kept.
             if let (true, EffectKind::Add(a), true) = (distinct, e.kind, slot < ADD_SLOTS) {

@@ -363,6 +363,9 @@ fn path_buckets(cap: usize) -> usize {
 /// A path's hash with its counts.
 type HashedPath = ((u64, u64), PathEntry);
 
+/// Bits of the second pass's filter (128 KB).
+const FILTER_BITS: usize = 1 << 20;
+
 /// The second pass: exact counts for the candidate paths that survived reduction; lists
 /// those with more than `above` runs, most first.
 fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) -> Result<Vec<HashedPath>, SimError> {
@@ -370,16 +373,28 @@ fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) 
     total.paths = PathTally::default();
     candidates.sort_unstable();
     let index: PathMap<usize> = candidates.iter().enumerate().map(|(i, h)| (*h, i)).collect();
+    // A bit per slot of a small table, set for the candidates: most runs of a flat
+    // distribution miss it, without a look into the (larger) index.
+    let mut filter = vec![0u64; FILTER_BITS / 64];
+    let slot = |h: &(u64, u64)| (h.1 as usize) % FILTER_BITS;
+    for h in &candidates {
+        filter[slot(h) / 64] |= 1 << (slot(h) % 64);
+    }
     let mut exact: Vec<Option<PathEntry>> = vec![None; candidates.len()];
+    let plan = Plan::steering(sc);
     let count_chunk = |c: u64| {
         let (lo, hi) = chunk_range(cfg, c);
         let mut keys = RunKeys::new(cfg.seed, lo);
-        let mut walker = Walker::new(sc);
+        let mut walker = Walker::with_plan(sc, &plan);
         let mut found: HashMap<usize, PathEntry> = HashMap::new();
         for run in lo..hi {
             // Errors were reported by the first pass, which saw the same runs.
             let Ok(end) = walker.walk(keys.next_key(), &mut Quiet) else { continue };
             if sc.given.as_ref().is_some_and(|g| !walker.holds(&g.when)) {
+                continue;
+            }
+            let s = slot(&end.path_hash);
+            if filter[s / 64] >> (s % 64) & 1 == 0 {
                 continue;
             }
             if let Some(&i) = index.get(&end.path_hash) {
