@@ -4,16 +4,27 @@
 prints runs per second and their ratios. Speed is reported, never asserted.
 
 usage: python3 bench/bench.py [--runs N] [--peer-runs N] [--memory] [--repeat K]
+                              [--baseline REV] [--scaling [THREADS]] [--no-build]
 
-  --runs N        runs per whatif measurement (default 10,000,000)
-  --peer-runs N   runs per peer measurement (default 1,000,000; the peer is slower)
-  --memory        also measure peak RSS at 10,000,000 and 100,000,000 runs of both
-                  scenarios (slow: about four minutes)
-  --repeat K      take the best of K timings per cell (default 3)
+  --runs N          runs per whatif measurement (default 10,000,000)
+  --peer-runs N     runs per peer measurement (default 1,000,000; the peer is slower)
+  --memory          also measure peak RSS at 10,000,000 and 100,000,000 runs of both
+                    scenarios (slow: about four minutes)
+  --repeat K        take the best of K timings per cell (default 3)
+  --baseline REV    also build git revision REV (in a worktree under target/, kept for
+                    the next time) and time the same whatif cells with it, for ratios
+                    of today's engine against it measured in the same invocation
+  --scaling [LIST]  only time `whatif run` (default options) on both files at each
+                    thread count of LIST (default 1,2,4,...,cores) and print the speed
+                    against one thread; no peer. This is the script for a many-core
+                    machine: with --no-build it uses the binary in target/release as is.
+  --no-build        do not run cargo (the binaries in target/release must exist)
 
-It needs python3 with numpy and pyyaml for the peer (installed with pip if missing)
-and builds whatif in release mode first. OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are
-unset for the peer only, so that numpy runs at full speed.
+"walk and counts" is examples/walk_probe.rs: the walk with branch and outcome counts
+only, in-process, one thread. It needs python3 with numpy and pyyaml for the peer
+(installed with pip if missing) and builds whatif in release mode first.
+OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for the peer only, so that numpy runs
+at full speed.
 """
 import argparse
 import os
@@ -55,32 +66,96 @@ def ensure_peer_deps():
         subprocess.run([sys.executable, "-m", "pip", "install", "-q", "numpy", "pyyaml"], check=True)
 
 
+def layered_file(tmp):
+    """The 12x4 layered benchmark file: from the peers' generator, or the copy that
+    --scaling runs carry with them (bench/layered_12x4.yaml, identical)."""
+    gen = PEERS / "gen_layered.py"
+    if gen.exists():
+        text = subprocess.run([sys.executable, str(gen), "12", "4"], capture_output=True, text=True, check=True).stdout
+    else:
+        text = (ROOT / "bench" / "layered_12x4.yaml").read_text()
+    path = tmp / "layered_12x4.yaml"
+    path.write_text(text)
+    return path
+
+
+def baseline_binary(rev):
+    """Builds `rev` in a worktree under target/ and returns its whatif binary."""
+    sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    tree = ROOT / "target" / f"baseline-{sha}"
+    if not tree.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), sha], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "--locked", "--bins"], cwd=tree, check=True)
+    return sha, tree / "target" / "release" / "whatif"
+
+
+def walk_probe(repeat, path, runs):
+    """Best walk-and-counts rate of examples/walk_probe, one thread."""
+    probe = ROOT / "target" / "release" / "examples" / "walk_probe"
+    rates = [float(run([str(probe), str(path), str(runs), "walk_and_counts"])[2].split()[3]) for _ in range(repeat)]
+    return max(rates)
+
+
+def scaling(a, scenarios, tmp):
+    counts = [int(t) for t in a.scaling.split(",")] if a.scaling != "auto" else None
+    cores = os.cpu_count()
+    if counts is None:
+        counts = [1]
+        while counts[-1] * 2 <= cores:
+            counts.append(counts[-1] * 2)
+        if counts[-1] != cores:
+            counts.append(cores)
+    print(f"machine: {cores} cores; whatif runs {a.runs:,} per cell, best of {a.repeat}; `whatif run FILE --threads T` (paths, exact, every CSV)")
+    print()
+    header = f"{'scenario':<18} {'threads':>7} {'runs/s':>13} {'vs 1 thread':>11}"
+    print(header)
+    print("-" * len(header))
+    for name, path in scenarios:
+        one = None
+        for t in counts:
+            wall, _, _ = best(a.repeat, [str(WHATIF), "run", str(path), "--quiet", "--out", str(tmp / "s"), "--runs", str(a.runs), "--threads", str(t)])
+            rate = a.runs / wall
+            one = one or rate
+            print(f"{name:<18} {t:>7} {rate:>13,.0f} {rate / one:>10.2f}x")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10_000_000)
     ap.add_argument("--peer-runs", type=int, default=1_000_000)
     ap.add_argument("--memory", action="store_true")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--baseline")
+    ap.add_argument("--scaling", nargs="?", const="auto")
+    ap.add_argument("--no-build", action="store_true")
     a = ap.parse_args()
 
-    ensure_peer_deps()
-    subprocess.run(["cargo", "build", "--release", "--locked", "--examples", "--bins"], cwd=ROOT, check=True)
+    if not a.no_build:
+        subprocess.run(["cargo", "build", "--release", "--locked", "--examples", "--bins"], cwd=ROOT, check=True)
     tmp = Path(tempfile.mkdtemp(prefix="whatif-bench-"))
-    layered = tmp / "layered_12x4.yaml"
-    layered.write_text(subprocess.run([sys.executable, str(PEERS / "gen_layered.py"), "12", "4"], capture_output=True, text=True, check=True).stdout)
+    layered = layered_file(tmp)
     scenarios = [("bundled baseline", ROOT / "scenarios" / "putin_north_korea_visit.yaml"), ("layered 12x4", layered)]
+    if a.scaling:
+        scaling(a, scenarios, tmp)
+        shutil.rmtree(tmp)
+        return
+    ensure_peer_deps()
+    old = baseline_binary(a.baseline) if a.baseline else None
     peer_env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     cores = os.cpu_count()
     print(f"machine: {cores} cores; whatif runs {a.runs:,}, peer runs {a.peer_runs:,}, best of {a.repeat}")
     print()
-    header = f"{'scenario':<18} {'numpy peer':>12} {'whatif 1 thr':>13} {'whatif 2 thr':>13} {'default':>12} {'x numpy':>8} {'2 vs 1 thr':>10} {'exact share':>11}"
+    header = f"{'scenario':<18} {'numpy peer':>11} {'walk+counts':>12} {'1 thread':>11} {'2 threads':>11} {'default':>11} {'2 thr/numpy':>11} {'2 vs 1 thr':>10} {'exact share':>11}"
     print(header)
     print("-" * len(header))
+    rows = []
     for name, path in scenarios:
         peer_wall, _, _ = best(a.repeat, [sys.executable, str(PEERS / "numpy_walk.py"), str(path), "--runs", str(a.peer_runs)], peer_env)
         peer_rps = a.peer_runs / peer_wall
         out = tmp / "out"
-        base = [str(WHATIF), "run", str(path), "--quiet", "--out", str(out), "--runs", str(a.runs)]
+        cells = lambda binary: [binary, "run", str(path), "--quiet", "--out", str(out), "--runs", str(a.runs)]
+        base = cells(str(WHATIF))
+        walk = walk_probe(a.repeat, path, a.runs)
         t1, _, _ = best(a.repeat, base + ["--threads", "1"])
         t2, _, _ = best(a.repeat, base + ["--threads", "2"])
         td, _, _ = best(a.repeat, base)
@@ -90,13 +165,23 @@ def main():
         te = min(float(run(probe)[2].split()[-2]) for _ in range(a.repeat))
         exact_share = te / td
         rps = lambda t: a.runs / t
-        print(f"{name:<18} {peer_rps:>12,.0f} {rps(t1):>13,.0f} {rps(t2):>13,.0f} {rps(td):>12,.0f} {rps(td) / peer_rps:>7.1f}x {t1 / t2:>9.2f}x {100 * exact_share:>10.1f}%")
+        print(f"{name:<18} {peer_rps:>11,.0f} {walk:>12,.0f} {rps(t1):>11,.0f} {rps(t2):>11,.0f} {rps(td):>11,.0f} {rps(t2) / peer_rps:>10.1f}x {t1 / t2:>9.2f}x {100 * exact_share:>10.1f}%")
+        if old:
+            o1, _, _ = best(a.repeat, cells(str(old[1])) + ["--threads", "1"])
+            od, _, _ = best(a.repeat, cells(str(old[1])))
+            rows.append((name, rps(o1), rps(t1), rps(od), rps(td)))
+    if old:
+        print()
+        header = f"{'against ' + old[0]:<18} {'then 1 thr':>11} {'now 1 thr':>11} {'ratio':>7} {'then default':>13} {'now default':>12} {'ratio':>7}"
+        print(header)
+        print("-" * len(header))
+        for name, o1, n1, od, nd in rows:
+            print(f"{name:<18} {o1:>11,.0f} {n1:>11,.0f} {n1 / o1:>6.2f}x {od:>13,.0f} {nd:>12,.0f} {nd / od:>6.2f}x")
     print()
-    manifest = (tmp / "out" / "manifest.csv").read_text()
-    floor_out = subprocess.run([str(ROOT / "target" / "release" / "examples" / "rng_floor"), "20000000", "11.338"], capture_output=True, text=True, check=True).stdout
+    floor_out = subprocess.run([str(ROOT / "target" / "release" / "examples" / "rng_floor"), "20000000", "14"], capture_output=True, text=True, check=True).stdout
     floor = float(floor_out.split()[2])
     t1, _, _ = best(a.repeat, [str(WHATIF), "run", "--quiet", "--no-exact", "--max-paths", "0", "--threads", "1", "--out", str(tmp / "o"), "--runs", str(a.runs)])
-    print(f"random-number floor (bundled baseline, 11.338 draws per run, one thread): {floor:,.0f} runs/s")
+    print(f"random-number floor (bundled baseline, 14 branch draws per run, one thread): {floor:,.0f} runs/s")
     print(f"simulation without exact analysis and paths (bundled, one thread, --no-exact --max-paths 0): {a.runs / t1:,.0f} runs/s = {100 * (a.runs / t1) / floor:.1f}% of the floor")
     if a.memory:
         print()
