@@ -148,6 +148,9 @@ pub struct Plan {
     pub track_visits: bool,
     /// Whether no node lies on a cycle, so that a run takes each branch at most once.
     pub acyclic: bool,
+    /// Whether the walk keeps the taken-branch bits: for cycles (first-time flags), a
+    /// `given` condition, or tests that read them directly.
+    pub keep_took: bool,
     /// Whether runs are too short to reach the step limit or the interrupt check: no
     /// cycle, and fewer nodes than either.
     pub short: bool,
@@ -194,6 +197,7 @@ impl Plan {
             starts: sc.indicators.iter().map(|i| i.start).chain([0.0]).collect(),
             track_visits: false,
             acyclic: false,
+            keep_took: true,
             short: false,
             start: sc.start,
             max_steps: sc.max_steps,
@@ -229,6 +233,11 @@ impl Plan {
         for (b, &sets) in plan.branches.iter_mut().zip(&plan.sets) {
             b.sets = sets;
         }
+        plan.keep_took = !plan.acyclic
+            || sc.given.is_some()
+            || !plan.took.is_empty()
+            || !plan.leaves.is_empty()
+            || plan.nodes.iter().any(|n| n.sums == Sums::Direct);
         plan
     }
 

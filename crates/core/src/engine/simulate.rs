@@ -184,7 +184,7 @@ fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
         // branches were held back until that was known.
         let counts = match &sc.given {
             None => true,
-            Some(g) if walker.holds(&g.when) => {
+            Some(_) if walker.given_holds() => {
                 held.taken.iter().for_each(|&(b, first)| tally.taken(b, first));
                 true
             }
@@ -390,7 +390,7 @@ fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) 
         for run in lo..hi {
             // Errors were reported by the first pass, which saw the same runs.
             let Ok(end) = walker.walk(keys.next_key(), &mut Quiet) else { continue };
-            if sc.given.as_ref().is_some_and(|g| !walker.holds(&g.when)) {
+            if !walker.given_holds() {
                 continue;
             }
             let s = slot(&end.path_hash);

@@ -176,9 +176,11 @@ impl<'a> Walker<'a> {
         &self.state.values[..self.sc.indicators.len()]
     }
 
-    /// Whether `c` holds in the state the last walk ended in.
-    pub fn holds(&self, c: &crate::scenario::Cond) -> bool {
-        c.eval(&self.state.took, &self.state.visits, &self.state.values)
+    /// Whether the scenario's `given` condition (true if none) holds in the state the
+    /// last walk ended in. (The walk keeps the taken-branch bits only where something,
+    /// such as that condition, reads them.)
+    pub fn given_holds(&self) -> bool {
+        self.sc.given.as_ref().is_none_or(|g| g.when.eval(&self.state.took, &self.state.visits, &self.state.values))
     }
 
     /// Walks one run with the given key.
@@ -205,7 +207,9 @@ impl<'a> Walker<'a> {
         let view = plan.view();
         let (nodes, branches, bounds) = (view.nodes, view.branches, view.bounds);
         let track_visits = plan.track_visits;
-        st.took.fill(0);
+        if plan.keep_took {
+            st.took.fill(0);
+        }
         if track_visits {
             st.visits.fill(0);
         }
@@ -254,10 +258,17 @@ impl<'a> Walker<'a> {
             }
             let gid = node.first_branch as usize + local;
             let branch = &branches[gid];
-            let word = &mut st.took[gid / 64];
-            let bit = 1u64 << (gid % 64);
-            let first_time = *word & bit == 0;
-            *word |= bit;
+            // Without cycles every branch is taken for the first time; the taken-branch
+            // bits are kept only where something reads them.
+            let first_time = if plan.keep_took {
+                let word = &mut st.took[gid / 64];
+                let bit = 1u64 << (gid % 64);
+                let first = *word & bit == 0;
+                *word |= bit;
+                first
+            } else {
+                true
+            };
             obs.taken(gid as u32, first_time);
             truth |= branch.sets;
             if HASH {
