@@ -92,8 +92,9 @@ pub struct PlanNode {
     pub n_branches: u32,
     /// The fixed row in [`Plan::cum`].
     pub cum: u32,
-    /// Whether the node's rows fit in one block of [`WIDTH`] (padded with +inf).
-    pub narrow: bool,
+    /// Blocks of [`WIDTH`] per row (padded with +inf) where the walk compares them all
+    /// without a loop: 1 or 2; 0 for nodes with more branches (or infinite sums).
+    pub blocks: u8,
     pub sums: Sums,
 }
 
@@ -103,8 +104,9 @@ pub struct PlanBranch {
     pub next: u32,
     pub outcome: u32,
     pub end_outcome: u32,
-    /// Constant additions: indicator (or the scratch slot) and amount.
-    pub adds: [(u32, f64); ADD_SLOTS],
+    /// Constant effects as `value * keep + amount`: indicator (or the scratch slot),
+    /// `keep` (1 to add, 0 to set) and amount.
+    pub adds: [(u32, f64, f64); ADD_SLOTS],
     /// The bits of the walk's truth word that taking this branch sets.
     pub sets: u64,
     /// The other effects: `effects[lo..hi]`.
@@ -208,7 +210,7 @@ impl Plan {
         plan.short =
             plan.acyclic && sc.nodes.len() < (sc.max_steps as usize).min(super::walk::INTERRUPT_EVERY as usize);
         for (n, node) in sc.nodes.iter().enumerate() {
-            let narrow = node.n_branches as usize <= WIDTH && finite(&node.cumulative);
+            let narrow = node.n_branches as usize <= 2 * WIDTH && finite(&node.cumulative);
             let cum = plan.push_row(&node.cumulative);
             let sums = match &node.weights {
                 None => Sums::Fixed,
@@ -217,13 +219,13 @@ impl Plan {
                     _ => Sums::Direct,
                 },
             };
-            let narrow = narrow && sums != Sums::Direct;
+            let blocks = if narrow && sums != Sums::Direct { node.n_branches.div_ceil(WIDTH as u32) as u8 } else { 0 };
             plan.nodes.push(PlanNode {
                 draw_key: node.draw_key,
                 first_branch: node.first_branch,
                 n_branches: node.n_branches,
                 cum,
-                narrow,
+                blocks,
                 sums,
             });
             for b in sc.node_branches(n as u32) {
@@ -316,16 +318,22 @@ impl Plan {
     }
 
     fn push_branch(&mut self, b: &crate::scenario::Branch, scratch: u32, keep: &[bool]) {
-        let mut adds = [(scratch, 0.0); ADD_SLOTS];
+        let mut adds = [(scratch, 1.0, 0.0); ADD_SLOTS];
         let lo = self.effects.len() as u32;
         let distinct =
             b.effects.iter().enumerate().all(|(i, e)| b.effects[..i].iter().all(|f| f.indicator != e.indicator));
         let mut slot = 0;
         for (place, e) in b.effects.iter().enumerate().filter(|(_, e)| keep[e.indicator as usize]) {
-            // Additions to distinct indicators commute with every other effect of the
-            // branch, so they may go first; otherwise file order is kept.
-            if let (true, EffectKind::Add(a), true) = (distinct, e.kind, slot < ADD_SLOTS) {
-                adds[slot] = (e.indicator, a);
+            // Constant effects on distinct indicators commute with every other effect of
+            // the branch, so they may go first; otherwise file order is kept. A set is
+            // `value * 0 + x`, exactly `x` for a finite value (but for x = -0).
+            let constant = match e.kind {
+                EffectKind::Add(a) => Some((1.0, a)),
+                EffectKind::Set(x) if x.to_bits() != (-0.0f64).to_bits() => Some((0.0, x)),
+                _ => None,
+            };
+            if let (true, Some((keep, amount)), true) = (distinct, constant, slot < ADD_SLOTS) {
+                adds[slot] = (e.indicator, keep, amount);
                 slot += 1;
             } else {
                 self.effects.push(OrderedEffect { place: place as u32, indicator: e.indicator, kind: e.kind });
@@ -398,13 +406,21 @@ impl<'p> View<'p> {
     #[inline(always)]
     pub fn pick(&self, node: &PlanNode, at: u32, u: f64) -> usize {
         let n = node.n_branches as usize;
-        if node.narrow {
-            let row = &self.cum[at as usize];
-            let target = u * row[(n - 1) % WIDTH];
-            let i = row.iter().map(|&c| usize::from(c <= target)).sum::<usize>();
-            if i < n {
-                return i;
+        let below = |row: &[f64; WIDTH], target: f64| row.iter().map(|&c| usize::from(c <= target)).sum::<usize>();
+        let i = match node.blocks {
+            1 => {
+                let row = &self.cum[at as usize];
+                below(row, u * row[(n - 1) % WIDTH])
             }
+            2 => {
+                let (first, second) = (&self.cum[at as usize], &self.cum[at as usize + 1]);
+                let target = u * second[(n - 1) % WIDTH];
+                below(first, target) + below(second, target)
+            }
+            _ => n,
+        };
+        if i < n {
+            return i;
         }
         pick(self.sums(node, at), u)
     }

@@ -281,9 +281,9 @@ impl<'a> Walker<'a> {
                 // Told one by one, in the order the file gives them.
                 st.effects_in_file_order(sc, plan, gid, (key, node.draw_key, visit), obs);
             } else {
-                for &(i, a) in &branch.adds {
+                for &(i, keep, amount) in &branch.adds {
                     let (lo, hi) = bounds[i as usize];
-                    st.values[i as usize] = clamp(st.values[i as usize] + a, lo, hi);
+                    st.values[i as usize] = clamp(st.values[i as usize] * keep + amount, lo, hi);
                 }
                 let (lo, hi) = branch.effects;
                 if lo != hi {
