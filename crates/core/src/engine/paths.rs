@@ -67,22 +67,10 @@ pub struct PathEntry {
     pub outcome: u32,
 }
 
-/// One run's path, as a chunk records it: hash, run, outcome.
-pub type Seen = ((u64, u64), u64, u32);
-
 /// Path counts for a range of runs.
-///
-/// A chunk only lists its runs' paths ([`PathTally::add`]) and, at its end, sorts and
-/// counts them ([`PathTally::seal`]) in the order the total's table stores them, so that
-/// merging it (one chunk at a time, while the workers go on) walks that table in order
-/// rather than at random.
 #[derive(Debug, Clone, Default)]
 pub struct PathTally {
     pub entries: PathMap<PathEntry>,
-    /// A chunk's runs, before [`PathTally::seal`].
-    seen: Vec<Seen>,
-    /// A chunk's paths with their counts, sorted for the merge.
-    sealed: Vec<((u64, u64), PathEntry)>,
     /// Whether any reduction happened (counts are then lower bounds).
     pub reduced: bool,
     /// The largest upper bound on the runs of any path when it was dropped: a bound on
@@ -91,56 +79,31 @@ pub struct PathTally {
 }
 
 impl PathTally {
-    /// Records one run of a chunk (counted by [`PathTally::seal`]).
+    /// Counts one run.
     #[inline]
     pub fn add(&mut self, hash: (u64, u64), run: u64, outcome: u32) {
-        self.seen.push((hash, run, outcome));
+        self.entries
+            .entry(hash)
+            .and_modify(|e| {
+                e.count += 1;
+                e.reduced += 1;
+            })
+            .or_insert(PathEntry { count: 1, reduced: 1, entered_after: self.dropped_bound, first_run: run, outcome });
     }
 
-    /// A chunk's tally with room for `n` runs.
-    pub fn for_runs(n: usize) -> Self {
-        PathTally { seen: Vec::with_capacity(n), ..Default::default() }
-    }
-
-    /// An empty total with room for `n` paths.
+    /// An empty tally with room for `n` paths.
     pub fn with_capacity(n: usize) -> Self {
         PathTally { entries: PathMap::with_capacity_and_hasher(n, Default::default()), ..Default::default() }
-    }
-
-    /// Counts a chunk's runs per path, sorted by where a table of `buckets` slots (a
-    /// power of two) keeps them: the merge then visits the total's table in order.
-    pub fn seal(&mut self, buckets: usize) {
-        let mask = buckets.max(1) as u64 - 1;
-        let mut seen = std::mem::take(&mut self.seen);
-        // By the slot the map's hash (see `PassThrough`) picks, stably, so that each
-        // path's runs are together unless two paths share a slot (then a path may
-        // become two entries, which the merge adds up to the same counts).
-        radix_sort(&mut seen, |&(h, _, _)| (h.0 ^ h.1) & mask, mask.count_ones());
-        let mut sealed: Vec<((u64, u64), PathEntry)> = Vec::new();
-        for (hash, run, outcome) in seen {
-            match sealed.last_mut() {
-                Some((h, e)) if *h == hash => {
-                    e.count += 1;
-                    e.reduced += 1;
-                    e.first_run = e.first_run.min(run);
-                }
-                _ => sealed.push((hash, PathEntry { count: 1, reduced: 1, entered_after: 0, first_run: run, outcome })),
-            }
-        }
-        self.sealed.append(&mut sealed);
     }
 
     /// Adds another tally (of later runs) to this one, then bounds the size.
     ///
     /// `other` must cover runs after this one's and must not itself be reduced (it is a
     /// chunk's tally).
-    pub fn merge(&mut self, mut other: PathTally, cap: usize) {
+    pub fn merge(&mut self, other: PathTally, cap: usize) {
         debug_assert!(!other.reduced, "only a chunk's unreduced tally can be merged in");
-        if !other.seen.is_empty() {
-            other.seal(self.entries.capacity().next_power_of_two());
-        }
         let before = self.dropped_bound;
-        for (hash, e) in other.entries.into_iter().chain(other.sealed) {
+        for (hash, e) in other.entries {
             self.entries
                 .entry(hash)
                 .and_modify(|mine| {
@@ -211,33 +174,6 @@ pub enum TopPaths {
     Recount { above: u64 },
 }
 
-/// Sorts stably by `key`, whose values have at most `bits` bits: passes of counting
-/// sort, 11 bits at a time (a few linear passes over a chunk's runs, where a comparison
-/// sort would take a dozen).
-fn radix_sort(items: &mut Vec<Seen>, key: impl Fn(&Seen) -> u64, bits: u32) {
-    const DIGIT: u32 = 11;
-    let mut buf: Vec<Seen> = vec![((0, 0), 0, 0); items.len()];
-    let mut shift = 0;
-    while shift < bits {
-        let width = (bits - shift).min(DIGIT);
-        let digit = |r: &Seen| (key(r) >> shift) as usize & ((1 << width) - 1);
-        let mut starts = vec![0usize; (1 << width) + 1];
-        for r in items.iter() {
-            starts[digit(r) + 1] += 1;
-        }
-        for d in 1..starts.len() {
-            starts[d] += starts[d - 1];
-        }
-        for r in items.iter() {
-            let d = digit(r);
-            buf[starts[d]] = *r;
-            starts[d] += 1;
-        }
-        std::mem::swap(items, &mut buf);
-        shift += width;
-    }
-}
-
 /// Keeps the `n` first of `all` in [`rank`] order, sorted: a selection, then a sort of
 /// those only (the order is total, so the same rows as sorting everything).
 pub fn leaders(all: &mut Vec<((u64, u64), PathEntry)>, n: usize) {
@@ -263,12 +199,10 @@ mod tests {
 
     #[test]
     fn exact_until_the_cap_then_keeps_heavy_paths() {
-        let mut chunk = PathTally::default();
-        for run in 0..100 {
-            chunk.add((run % 3, 0), run, 0);
-        }
         let mut t = PathTally::default();
-        t.merge(chunk, 10);
+        for run in 0..100 {
+            t.add((run % 3, 0), run, 0);
+        }
         assert!(!t.reduced);
         assert_eq!(t.top(1)[0].1, PathEntry { count: 34, reduced: 34, entered_after: 0, first_run: 0, outcome: 0 });
 

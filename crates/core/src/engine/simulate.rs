@@ -151,7 +151,7 @@ fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
     let (lo, hi) = chunk_range(cfg, chunk);
     let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
     if cfg.max_paths > 0 {
-        tally.paths = PathTally::for_runs((hi - lo) as usize);
+        tally.paths = PathTally::with_capacity((hi - lo) as usize);
     }
     let mut values = Collectors::new(kinds);
     let mut keys = RunKeys::new(cfg.seed, lo);
@@ -213,7 +213,6 @@ fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
         tally.runs_taking_as_times();
     }
     tally.indicators = values.finish();
-    tally.paths.seal(path_buckets(path_cap(cfg.max_paths)));
     let rows = rows.into_inner().map_err(|e| e.into_error()).expect("writing to memory cannot fail");
     Ok(ChunkOut { tally, rows, checkpoints })
 }
@@ -352,12 +351,6 @@ fn path_cap(max_paths: usize) -> usize {
 /// smaller table is a faster merge (fewer cache misses).
 fn path_room(cap: usize) -> usize {
     2 * cap + CHUNK_RUNS as usize
-}
-
-/// The slots of the total path summary's table (as the hash map sizes it for
-/// [`path_room`]), by which chunks sort their paths.
-fn path_buckets(cap: usize) -> usize {
-    (path_room(cap) * 8 / 7).next_power_of_two()
 }
 
 /// A path's hash with its counts.
