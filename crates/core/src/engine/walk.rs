@@ -202,18 +202,22 @@ impl<'a> Walker<'a> {
         key: RunKey,
         obs: &mut O,
     ) -> Result<RunEnd, Stop> {
-        let (sc, plan, st) = (self.sc, &*self.plan, &mut self.state);
+        let (sc, plan) = (self.sc, &*self.plan);
+        // Slices in locals: a store into the values cannot change where they are, so the
+        // step does not reload them.
+        let State { took, visits, values, weights } = &mut self.state;
+        let (took, visits, values): (&mut [u64], &mut [u32], &mut [f64]) = (took, visits, values);
         // Slices in locals: the step reads them without going through the vectors.
         let view = plan.view();
         let (nodes, branches, bounds) = (view.nodes, view.branches, view.bounds);
         let track_visits = plan.track_visits;
         if plan.keep_took {
-            st.took.fill(0);
+            took.fill(0);
         }
         if track_visits {
-            st.visits.fill(0);
+            visits.fill(0);
         }
-        st.values.copy_from_slice(&plan.starts);
+        values.copy_from_slice(&plan.starts);
         let mut at = plan.start as usize;
         let mut outcome = NONE;
         // Bits of the `took(...)` tests of conditional nodes (see [`Plan::sets`]).
@@ -237,23 +241,23 @@ impl<'a> Walker<'a> {
             steps += 1;
             let node = &nodes[at];
             let visit = if track_visits {
-                st.visits[at] += 1;
-                st.visits[at]
+                visits[at] += 1;
+                visits[at]
             } else {
                 1
             };
             let u = key.unit(node.draw_key, visit, 0);
             let row = match node.sums {
                 Sums::Fixed => node.cum,
-                Sums::Leaves(leaves) => view.row_of(&leaves, truth, (&st.took, &st.visits, &st.values)),
-                Sums::Direct => st.direct_row(sc, at),
+                Sums::Leaves(leaves) => view.row_of(&leaves, truth, (took, visits, values)),
+                Sums::Direct => direct_row(sc, at, (took, visits, values), weights),
             };
             if row == NONE {
                 return Err(Stop::NoWeight(NoWeight { node: at as u32, visit }));
             }
-            let local = if row == SCRATCH { pick(&st.weights, u) } else { view.pick(node, row, u) };
+            let local = if row == SCRATCH { pick(weights, u) } else { view.pick(node, row, u) };
             if O::DETAILED {
-                let cumulative = if row == SCRATCH { &st.weights[..] } else { view.sums(node, row) };
+                let cumulative = if row == SCRATCH { &weights[..] } else { view.sums(node, row) };
                 obs.visit(at as u32, visit, cumulative);
             }
             let gid = node.first_branch as usize + local;
@@ -261,7 +265,7 @@ impl<'a> Walker<'a> {
             // Without cycles every branch is taken for the first time; the taken-branch
             // bits are kept only where something reads them.
             let first_time = if plan.keep_took {
-                let word = &mut st.took[gid / 64];
+                let word = &mut took[gid / 64];
                 let bit = 1u64 << (gid % 64);
                 let first = *word & bit == 0;
                 *word |= bit;
@@ -279,15 +283,15 @@ impl<'a> Walker<'a> {
             }
             if O::DETAILED {
                 // Told one by one, in the order the file gives them.
-                st.effects_in_file_order(sc, plan, gid, (key, node.draw_key, visit), obs);
+                effects_in_file_order(sc, plan, gid, (key, node.draw_key, visit), values, obs);
             } else {
                 for &(i, keep, amount) in &branch.adds {
                     let (lo, hi) = bounds[i as usize];
-                    st.values[i as usize] = clamp(st.values[i as usize] * keep + amount, lo, hi);
+                    values[i as usize] = clamp(values[i as usize] * keep + amount, lo, hi);
                 }
                 let (lo, hi) = branch.effects;
                 if lo != hi {
-                    st.ordered_effects(plan, (key, node.draw_key, visit), lo, hi, obs);
+                    ordered_effects(plan, (key, node.draw_key, visit), lo, hi, values, obs);
                 }
             }
             if branch.outcome != NONE {
@@ -310,80 +314,83 @@ impl<'a> Walker<'a> {
     }
 }
 
-impl State {
-    /// A node with many conditions: its compiled weights compute the row, into the
-    /// scratch vector or from their own table (copied to the scratch vector).
-    #[inline(never)]
-    fn direct_row(&mut self, sc: &Scenario, at: usize) -> u32 {
-        let node = &sc.nodes[at];
-        let first = node.first_branch as usize;
-        let branches = &sc.branches[first..first + node.n_branches as usize];
-        let nw = node.weights.as_ref().expect("a conditional node");
-        match nw.row(branches, &self.took, &self.visits, &self.values, &mut self.weights) {
-            Row::Table(row) => {
-                self.weights.clear();
-                self.weights.extend_from_slice(row);
-                SCRATCH
-            }
-            Row::Scratch => SCRATCH,
-            Row::Zero => NONE,
+/// A node with many conditions: its compiled weights compute the row, into the
+/// scratch vector or from their own table (copied to the scratch vector).
+#[inline(never)]
+fn direct_row(
+    sc: &Scenario,
+    at: usize,
+    (took, visits, values): (&[u64], &[u32], &[f64]),
+    weights: &mut Vec<f64>,
+) -> u32 {
+    let node = &sc.nodes[at];
+    let first = node.first_branch as usize;
+    let branches = &sc.branches[first..first + node.n_branches as usize];
+    let nw = node.weights.as_ref().expect("a conditional node");
+    match nw.row(branches, took, visits, values, weights) {
+        Row::Table(row) => {
+            weights.clear();
+            weights.extend_from_slice(row);
+            SCRATCH
         }
+        Row::Scratch => SCRATCH,
+        Row::Zero => NONE,
     }
+}
 
-    /// Every effect of branch `gid`, in file order, each told to the observer.
-    #[inline(never)]
-    fn effects_in_file_order<O: Observer>(
-        &mut self,
-        sc: &Scenario,
-        plan: &Plan,
-        gid: usize,
-        draw: (RunKey, u64, u32),
-        obs: &mut O,
-    ) {
-        for (place, e) in sc.branches[gid].effects.iter().enumerate() {
-            let effect = OrderedEffect { place: place as u32, indicator: e.indicator, kind: e.kind };
-            self.apply(plan, &effect, draw, obs);
-        }
+/// Every effect of branch `gid`, in file order, each told to the observer.
+#[inline(never)]
+fn effects_in_file_order<O: Observer>(
+    sc: &Scenario,
+    plan: &Plan,
+    gid: usize,
+    draw: (RunKey, u64, u32),
+    values: &mut [f64],
+    obs: &mut O,
+) {
+    for (place, e) in sc.branches[gid].effects.iter().enumerate() {
+        let effect = OrderedEffect { place: place as u32, indicator: e.indicator, kind: e.kind };
+        apply(plan, &effect, draw, values, obs);
     }
+}
 
-    /// The effects of a branch that are not constant additions, in file order.
-    #[inline(never)]
-    fn ordered_effects<O: Observer>(
-        &mut self,
-        plan: &Plan,
-        (key, draw_key, visit): (RunKey, u64, u32),
-        lo: u32,
-        hi: u32,
-        obs: &mut O,
-    ) {
-        for effect in &plan.effects[lo as usize..hi as usize] {
-            self.apply(plan, effect, (key, draw_key, visit), obs);
-        }
+/// The effects of a branch that are not constant, in file order.
+#[inline(never)]
+fn ordered_effects<O: Observer>(
+    plan: &Plan,
+    draw: (RunKey, u64, u32),
+    lo: u32,
+    hi: u32,
+    values: &mut [f64],
+    obs: &mut O,
+) {
+    for effect in &plan.effects[lo as usize..hi as usize] {
+        apply(plan, effect, draw, values, obs);
     }
+}
 
-    /// Applies one effect.
-    #[inline(always)]
-    fn apply<O: Observer>(&mut self, plan: &Plan, effect: &OrderedEffect, draw: (RunKey, u64, u32), obs: &mut O) {
-        let (key, draw_key, visit) = draw;
-        let i = effect.indicator as usize;
-        let draw0 = (effect.place + 1) << 16;
-        let cur = self.values[i];
-        let v = match effect.kind {
-            EffectKind::Add(a) => cur + a,
-            EffectKind::Set(x) => x,
-            EffectKind::Uniform { lo, hi } => cur + rng::uniform(key.unit(draw_key, visit, draw0), lo, hi),
-            EffectKind::Triangular { lo, mode, hi } => {
-                cur + rng::triangular(key.unit(draw_key, visit, draw0), lo, mode, hi)
-            }
-            EffectKind::Normal { mean, sd } => {
-                cur + mean + sd * rng::standard_normal(|d| key.unit(draw_key, visit, draw0 + d))
-            }
-        };
-        let (lo, hi) = plan.bounds[i];
-        self.values[i] = clamp(v, lo, hi);
-        if O::DETAILED {
-            obs.effect(i as u32, cur, self.values[i]);
+/// Applies one effect.
+#[inline(always)]
+fn apply<O: Observer>(plan: &Plan, effect: &OrderedEffect, draw: (RunKey, u64, u32), values: &mut [f64], obs: &mut O) {
+    let (key, draw_key, visit) = draw;
+    let i = effect.indicator as usize;
+    let draw0 = (effect.place + 1) << 16;
+    let cur = values[i];
+    let v = match effect.kind {
+        EffectKind::Add(a) => cur + a,
+        EffectKind::Set(x) => x,
+        EffectKind::Uniform { lo, hi } => cur + rng::uniform(key.unit(draw_key, visit, draw0), lo, hi),
+        EffectKind::Triangular { lo, mode, hi } => {
+            cur + rng::triangular(key.unit(draw_key, visit, draw0), lo, mode, hi)
         }
+        EffectKind::Normal { mean, sd } => {
+            cur + mean + sd * rng::standard_normal(|d| key.unit(draw_key, visit, draw0 + d))
+        }
+    };
+    let (lo, hi) = plan.bounds[i];
+    values[i] = clamp(v, lo, hi);
+    if O::DETAILED {
+        obs.effect(i as u32, cur, values[i]);
     }
 }
 
