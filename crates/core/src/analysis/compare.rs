@@ -8,6 +8,7 @@
 //! samples would when the files differ little.
 
 use super::mean_interval;
+use crate::engine::plan::Plan;
 use crate::engine::rng::RunKeys;
 use crate::engine::simulate::{SimConfig, SimError, chunk_range, in_batches, no_weight};
 use crate::engine::walk::{Quiet, Walker};
@@ -117,10 +118,14 @@ pub fn paired(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Pa
         indicators: indicators.clone(),
         sums: vec![PairedSums::default(); indicators.len()],
     };
+    let (base_plan, variant_plan) = (Plan::new(base), Plan::new(variant));
     let chunk = |c: u64| -> Result<Paired, SimError> {
         let (lo, hi) = chunk_range(cfg, c);
         let mut keys = RunKeys::new(cfg.seed, lo);
-        let (mut wb, mut wv) = (Walker::new(base), Walker::new(variant));
+        let (mut wb, mut wv) = (
+            Walker::with_plan(base, &base_plan).without_path_hash(),
+            Walker::with_plan(variant, &variant_plan).without_path_hash(),
+        );
         let mut part = Paired {
             runs: 0,
             labels: Vec::new(),

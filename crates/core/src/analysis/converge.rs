@@ -1,5 +1,6 @@
 //! `whatif converge`: the running shares at growing run counts, read in one pass.
 
+use crate::engine::plan::Plan;
 use crate::engine::rng::RunKeys;
 use crate::engine::simulate::{Checkpoint, SimConfig, SimError, chunk_range, in_batches, no_weight};
 use crate::engine::walk::{Quiet, Walker};
@@ -34,10 +35,11 @@ pub fn converge(sc: &Scenario, cfg: &SimConfig) -> Result<Vec<Checkpoint>, SimEr
     let points = checkpoints(cfg.runs);
     let n = sc.outcomes.len();
     // Each chunk reports its counts at the checkpoints inside it, and its totals.
+    let plan = Plan::new(sc);
     let chunk = |c: u64| -> Result<ChunkCounts, SimError> {
         let (lo, hi) = chunk_range(cfg, c);
         let mut keys = RunKeys::new(cfg.seed, lo);
-        let mut walker = Walker::new(sc);
+        let mut walker = Walker::with_plan(sc, &plan).without_path_hash();
         let mut counts = vec![0u64; n];
         let mut inside = Vec::new();
         let mut next_point = points.iter().copied().filter(|&p| p > lo && p <= hi).peekable();

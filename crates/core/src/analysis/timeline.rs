@@ -2,6 +2,7 @@
 //! loop can be read week by week: at each point, how many runs got there, and the mean
 //! and the 5th and 95th percentiles of each indicator's value at that moment.
 
+use crate::engine::plan::Plan;
 use crate::engine::rng::RunKeys;
 use crate::engine::simulate::{SimConfig, SimError, chunk_range, in_batches, no_weight};
 use crate::engine::tally::{IndicatorStats, ValueCollector};
@@ -92,10 +93,11 @@ pub fn timeline(sc: &Scenario, cfg: &SimConfig, clock: Clock) -> Result<Vec<Poin
     if let Some((node, options)) = sc.undecided() {
         return Err(SimError::Undecided { node, options });
     }
+    let plan = Plan::new(sc);
     let chunk = |c: u64| -> Result<Vec<(u64, Vec<IndicatorStats>)>, SimError> {
         let (lo, hi) = chunk_range(cfg, c);
         let mut keys = RunKeys::new(cfg.seed, lo);
-        let mut walker = Walker::new(sc);
+        let mut walker = Walker::with_plan(sc, &plan);
         let mut rec = Recorder { sc, clock, values: Vec::new(), steps: 0, points: Vec::new(), counts: Vec::new() };
         for run in lo..hi {
             rec.start_run();

@@ -110,9 +110,19 @@ pub fn path_text(sc: &Scenario, branches: &[u32]) -> String {
 /// Re-walks one run and returns its path, up to where it ended or stopped (for path rows
 /// and error messages).
 pub fn record_path(sc: &Scenario, seed: u64, run: u64) -> Vec<u32> {
-    let mut rec = Recorder::default();
-    let _ = Walker::new(sc).walk(run_key(seed, run), &mut rec);
-    rec.path
+    record_paths(sc, seed, &[run]).remove(0)
+}
+
+/// [`record_path`] for several runs, with one walker (its layout is made once).
+pub fn record_paths(sc: &Scenario, seed: u64, runs: &[u64]) -> Vec<Vec<u32>> {
+    let mut walker = Walker::new(sc);
+    runs.iter()
+        .map(|&run| {
+            let mut rec = Recorder::default();
+            let _ = walker.walk(run_key(seed, run), &mut rec);
+            rec.path
+        })
+        .collect()
 }
 
 struct ChunkOut {
@@ -271,9 +281,11 @@ pub fn simulate(
             TopPaths::Recount { above } => (recount_paths(sc, cfg, &mut total, above)?, true),
         }
     };
+    let first_runs: Vec<u64> = top.iter().map(|(_, e)| e.first_run).collect();
     let paths: Vec<PathRow> = top
         .into_iter()
-        .map(|(_, e)| PathRow { branches: record_path(sc, cfg.seed, e.first_run), outcome: e.outcome, runs: e.count })
+        .zip(record_paths(sc, cfg.seed, &first_runs))
+        .map(|((_, e), branches)| PathRow { branches, outcome: e.outcome, runs: e.count })
         .collect();
     let listed: u64 = paths.iter().map(|p| p.runs).sum();
     // The summary has served its purpose; give its memory back before the caller goes on
