@@ -150,3 +150,43 @@ impl<'m> Stream<'m> {
 pub fn install() -> bool {
     whatif_core::executor::install(Box::new(Rayon::default()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pieces that finish out of order are merged in order, never more than `window`
+    /// ahead of the merge; a merge that says stop ends the stream there.
+    #[test]
+    fn streams_merge_in_order_and_stop_when_told() {
+        let exec = Rayon::default();
+        let in_flight = std::sync::atomic::AtomicUsize::new(0);
+        let most = std::sync::atomic::AtomicUsize::new(0);
+        let merged = std::sync::atomic::AtomicUsize::new(0);
+        let work = |i: usize| -> Piece {
+            assert!(i < merged.load(std::sync::atomic::Ordering::SeqCst) + 8, "piece {i} started beyond the window");
+            let now = in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            most.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+            // Uneven work, so that pieces complete out of order.
+            std::thread::sleep(std::time::Duration::from_micros(((i * 7919) % 13) as u64 * 50));
+            in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            Box::new(i)
+        };
+        let mut seen = Vec::new();
+        exec.ordered(4, 300, 8, &work, &mut |i, p| {
+            assert_eq!(*p.downcast::<usize>().unwrap(), i);
+            seen.push(i);
+            merged.store(i + 1, std::sync::atomic::Ordering::SeqCst);
+            true
+        });
+        assert_eq!(seen, (0..300).collect::<Vec<_>>());
+        assert!(most.load(std::sync::atomic::Ordering::SeqCst) <= 4);
+
+        let mut seen = Vec::new();
+        exec.ordered(3, 300, 6, &work, &mut |i, _| {
+            seen.push(i);
+            i < 40
+        });
+        assert_eq!(seen, (0..=40).collect::<Vec<_>>());
+    }
+}

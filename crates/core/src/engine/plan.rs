@@ -450,3 +450,72 @@ fn reads_visits(c: &Cond) -> bool {
         Cond::Cmp(_, a, b) => matches!(a, Operand::Visits(_)) || matches!(b, Operand::Visits(_)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::condition::CmpOp;
+
+    /// Every operator, on numbers, infinities and NaN, as the condition language has it.
+    #[test]
+    fn indicator_tests_agree_with_the_operators() {
+        let ops = [CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne];
+        let values = [-1.0, 0.0, -0.0, 2.5, 3.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+        for op in ops {
+            for number in [3.0, 0.0, -0.0, f64::INFINITY] {
+                let test = IndTest::new(op, 0, number);
+                for v in values {
+                    assert_eq!(test.holds(v), op.apply(v, number), "{v} {} {number}", op.symbol());
+                }
+            }
+        }
+    }
+
+    /// A node whose branches weigh `took(...)`, comparisons of an indicator with numbers,
+    /// a visit count and their combinations: the layout's row (truth word, comparisons,
+    /// other tests, table) is the one the file defines, on every state tried.
+    #[test]
+    fn leaf_tables_give_the_rows_the_file_defines() {
+        let src = "whatif: 1\ntitle: T\nillustrative: true\nindicators:\n  level: { start: 0 }\n\
+                   start: pre\nnodes:\n  pre:\n    branches:\n      - { id: a, weight: 1, next: mid }\n      \
+                   - { id: b, weight: 1, next: mid }\n  mid:\n    branches:\n      - { id: c, weight: 1, next: hub }\n      \
+                   - { id: d, weight: 1, next: hub }\n  hub:\n    branches:\n      \
+                   - id: x\n        weight: 1\n        weight_if:\n          \
+                   - { when: \"took(pre.a) and level >= 2\", weight: 5 }\n          \
+                   - { when: \"not took(mid.c) or level < -1\", weight: 0 }\n      \
+                   - id: y\n        weight: 2\n        weight_if:\n          \
+                   - { when: \"level == 3 or visits(pre) > 1\", weight: 7 }\n          \
+                   - { when: \"took(mid.d) and level != 0.5\", weight: 0.25 }\n      \
+                   - id: z\n        weight: 0\n        weight_if:\n          \
+                   - { when: \"took(pre.b) and level > 4\", weight: 3 }\n";
+        let sc = crate::scenario::load_str("t.yaml", src).unwrap_or_else(|e| panic!("{e}"));
+        let plan = Plan::new(&sc);
+        let view = plan.view();
+        let hub = &plan.nodes[2];
+        let Sums::Leaves(leaves) = hub.sums else { panic!("the hub's conditions should be a leaf table") };
+        assert_ne!(leaves.word.1, 0, "took(...) tests in the truth word");
+        let branches = sc.node_branches(2);
+        for took in 0..16u64 {
+            // Branches a, b, c, d are 0..4; the truth word is what taking them sets.
+            let truth = (0..4).filter(|b| took >> b & 1 == 1).fold(0, |t, b| t | plan.branches[b].sets);
+            for level in [-2.0, 0.0, 0.5, 2.0, 3.0, 4.5, f64::NAN] {
+                for visits in [[1, 1, 1], [2, 1, 1]] {
+                    let mut sum = 0.0;
+                    let want: Vec<f64> = branches
+                        .iter()
+                        .map(|b| {
+                            let holds = |w: &&crate::scenario::WeightIf| w.when.eval(&[took], &visits, &[level]);
+                            sum += b.weight_if.iter().find(holds).map_or(b.weight, |w| w.weight);
+                            sum
+                        })
+                        .collect();
+                    let got = match view.row_of(&leaves, truth, (&[took], &visits, &[level])) {
+                        NONE => vec![0.0; branches.len()],
+                        row => view.sums(hub, row).to_vec(),
+                    };
+                    assert_eq!(got, want, "took {took:04b}, level {level}, visits {visits:?}");
+                }
+            }
+        }
+    }
+}
