@@ -104,7 +104,16 @@ impl<'m> Stream<'m> {
     /// One worker: claim a piece, compute it, merge whatever is ready in order.
     fn worker(&self, work: &(dyn Fn(usize) -> Piece + Sync)) {
         while let Some(i) = self.claim() {
-            let piece = work(i);
+            // A piece that panics stops the stream (so that no worker waits for it to be
+            // merged) before the panic goes on to the caller.
+            let piece = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(i))) {
+                Ok(piece) => piece,
+                Err(panic) => {
+                    self.lock().stop = true;
+                    self.turn.notify_all();
+                    std::panic::resume_unwind(panic);
+                }
+            };
             let mut st = self.lock();
             st.ready.insert(i, piece);
             if st.merging {
@@ -188,5 +197,20 @@ mod tests {
             i < 40
         });
         assert_eq!(seen, (0..=40).collect::<Vec<_>>());
+    }
+
+    /// A piece that panics ends the stream with that panic instead of leaving the other
+    /// workers waiting for it.
+    #[test]
+    fn a_panicking_piece_ends_the_stream() {
+        let exec = Rayon::default();
+        let work = |i: usize| -> Piece {
+            assert!(i != 17, "piece 17 fails");
+            Box::new(i)
+        };
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            exec.ordered(3, 200, 4, &work, &mut |_, _| true);
+        }));
+        assert!(outcome.is_err());
     }
 }
