@@ -55,32 +55,38 @@ pub struct Leaves {
     pub table: u32,
 }
 
-/// `indicator OP number` as the walk evaluates it: bit `k` of `truth` says whether the
-/// test holds when the comparison of the value with the number gives `k` (1: less,
-/// 2: equal, 4: greater, 0: unordered, for NaN).
+/// `indicator OP number` as the walk evaluates it: whether the value lies in `[lo, hi]`,
+/// flipped by `flip`. Every operator is such an interval of floating-point numbers
+/// (`v < n` is `v <= the number just below n`); NaN lies in none, so only `!=` holds for
+/// it, as in the condition language.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IndTest {
     pub indicator: u32,
-    pub truth: u32,
-    pub number: f64,
+    pub flip: bool,
+    pub lo: f64,
+    pub hi: f64,
 }
 
 impl IndTest {
-    fn new(op: CmpOp, indicator: u32, number: f64) -> IndTest {
-        let truth = [0, 1, 2, 4].into_iter().filter(|&k| match k {
-            1 => op.apply(0.0, 1.0),
-            2 => op.apply(1.0, 1.0),
-            4 => op.apply(1.0, 0.0),
-            _ => op.apply(f64::NAN, 1.0),
-        });
-        IndTest { indicator, truth: truth.fold(0, |acc, k| acc | 1 << k), number }
+    fn new(op: CmpOp, indicator: u32, n: f64) -> IndTest {
+        let (inf, never) = (f64::INFINITY, (f64::INFINITY, f64::NEG_INFINITY));
+        let ((lo, hi), flip) = match op {
+            CmpOp::Lt if n == -inf => (never, false),
+            CmpOp::Gt if n == inf => (never, false),
+            CmpOp::Lt => ((-inf, n.next_down()), false),
+            CmpOp::Le => ((-inf, n), false),
+            CmpOp::Gt => ((n.next_up(), inf), false),
+            CmpOp::Ge => ((n, inf), false),
+            CmpOp::Eq => ((n, n), false),
+            CmpOp::Ne => ((n, n), true),
+        };
+        IndTest { indicator, flip, lo, hi }
     }
 
     /// Whether the test holds for value `v`, without a branch.
     #[inline(always)]
     pub fn holds(self, v: f64) -> bool {
-        let k = u32::from(v < self.number) | u32::from(v == self.number) << 1 | u32::from(v > self.number) << 2;
-        self.truth >> k & 1 == 1
+        ((v >= self.lo) & (v <= self.hi)) != self.flip
     }
 }
 
@@ -460,9 +466,25 @@ mod tests {
     #[test]
     fn indicator_tests_agree_with_the_operators() {
         let ops = [CmpOp::Lt, CmpOp::Le, CmpOp::Gt, CmpOp::Ge, CmpOp::Eq, CmpOp::Ne];
-        let values = [-1.0, 0.0, -0.0, 2.5, 3.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+        let values = [
+            -1.0,
+            0.0,
+            -0.0,
+            2.5,
+            3.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            5e-324,
+            -5e-324,
+            2.5e-308,
+            2.9999999999999996,
+            3.0000000000000004,
+            f64::MAX,
+            f64::MIN,
+        ];
         for op in ops {
-            for number in [3.0, 0.0, -0.0, f64::INFINITY] {
+            for number in [3.0, 0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, 2.5e-308, f64::MIN_POSITIVE] {
                 let test = IndTest::new(op, 0, number);
                 for v in values {
                     assert_eq!(test.holds(v), op.apply(v, number), "{v} {} {number}", op.symbol());
