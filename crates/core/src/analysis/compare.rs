@@ -10,7 +10,7 @@
 use super::mean_interval;
 use crate::engine::plan::Plan;
 use crate::engine::rng::RunKeys;
-use crate::engine::simulate::{SimConfig, SimError, chunk_range, in_batches, no_weight};
+use crate::engine::simulate::{SimConfig, SimError, chunk_range, in_chunks, no_weight};
 use crate::engine::walk::{Quiet, Walker};
 use crate::scenario::Scenario;
 
@@ -157,7 +157,7 @@ pub fn paired(base: &Scenario, variant: &Scenario, cfg: &SimConfig) -> Result<Pa
         }
         Ok(part)
     };
-    in_batches(cfg, chunk, |part: Result<Paired, SimError>| -> Result<(), SimError> {
+    in_chunks(cfg, chunk, |part: Result<Paired, SimError>| -> Result<(), SimError> {
         let part = part?;
         total.runs += part.runs;
         for o in 0..n {

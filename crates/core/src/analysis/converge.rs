@@ -2,7 +2,7 @@
 
 use crate::engine::plan::Plan;
 use crate::engine::rng::RunKeys;
-use crate::engine::simulate::{Checkpoint, SimConfig, SimError, chunk_range, in_batches, no_weight};
+use crate::engine::simulate::{Checkpoint, SimConfig, SimError, chunk_range, in_chunks, no_weight};
 use crate::engine::walk::{Quiet, Walker};
 use crate::scenario::Scenario;
 
@@ -55,7 +55,7 @@ pub fn converge(sc: &Scenario, cfg: &SimConfig) -> Result<Vec<Checkpoint>, SimEr
     };
     let mut running = vec![0u64; n];
     let mut out = Vec::new();
-    in_batches(cfg, chunk, |part: Result<ChunkCounts, SimError>| -> Result<(), SimError> {
+    in_chunks(cfg, chunk, |part: Result<ChunkCounts, SimError>| -> Result<(), SimError> {
         let (inside, totals) = part?;
         for mut point in inside {
             point.outcome_runs.iter_mut().zip(&running).for_each(|(a, b)| *a += b);

@@ -4,7 +4,7 @@
 
 use crate::engine::plan::Plan;
 use crate::engine::rng::RunKeys;
-use crate::engine::simulate::{SimConfig, SimError, chunk_range, in_batches, no_weight};
+use crate::engine::simulate::{SimConfig, SimError, chunk_range, in_chunks, no_weight};
 use crate::engine::tally::{IndicatorStats, ValueCollector};
 use crate::engine::walk::{Observer, Walker};
 use crate::scenario::Scenario;
@@ -111,7 +111,7 @@ pub fn timeline(sc: &Scenario, cfg: &SimConfig, clock: Clock) -> Result<Vec<Poin
         Ok(rec.counts.into_iter().zip(stats).collect())
     };
     let mut total: Vec<(u64, Vec<IndicatorStats>)> = Vec::new();
-    in_batches(cfg, chunk, |part: Result<Vec<(u64, Vec<IndicatorStats>)>, SimError>| -> Result<(), SimError> {
+    in_chunks(cfg, chunk, |part: Result<Vec<(u64, Vec<IndicatorStats>)>, SimError>| -> Result<(), SimError> {
         for (k, (runs, stats)) in part?.into_iter().enumerate() {
             if total.len() <= k {
                 total.push((0, vec![IndicatorStats::default(); stats.len()]));

@@ -250,7 +250,7 @@ pub fn simulate(
         want_rows: rows.is_some(),
     };
     let mut convergence = Vec::with_capacity(shared.points.len());
-    in_batches(
+    in_chunks(
         cfg,
         |c| run_chunk(&shared, c),
         |out| -> Result<(), SimError> {
@@ -304,7 +304,7 @@ pub fn simulate(
 /// [`crate::executor`]) and hands the results to `merge` in chunk order, while later
 /// chunks are computed. At most [`WINDOW_PER_THREAD`] results per thread wait for the
 /// merge, so memory does not grow with the run count.
-pub(crate) fn in_batches<T: Send + 'static, E: From<Interrupted> + Send>(
+pub(crate) fn in_chunks<T: Send + 'static, E: From<Interrupted> + Send>(
     cfg: &SimConfig,
     work: impl Fn(u64) -> T + Sync,
     mut merge: impl FnMut(T) -> Result<(), E> + Send,
@@ -426,7 +426,7 @@ fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) 
         }
         Ok(())
     };
-    in_batches(cfg, count_chunk, merge)?;
+    in_chunks(cfg, count_chunk, merge)?;
     // Paths outside the candidates had at most `above` runs: only candidates with more
     // are provably among the most frequent.
     let mut all: Vec<HashedPath> =
