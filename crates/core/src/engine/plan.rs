@@ -540,4 +540,66 @@ mod tests {
             }
         }
     }
+
+    /// A chain of nodes whose weights test many earlier branches: more `took(...)` tests
+    /// than the truth word holds, so later nodes test the taken-branch bits directly.
+    /// Every conditional node's row is the one the file defines, on many states.
+    #[test]
+    fn rows_past_the_truth_word_are_the_ones_the_file_defines() {
+        let mut src = String::from(
+            "whatif: 1\ntitle: T\nillustrative: true\nindicators:\n  level: { start: 0 }\nstart: n0\nnodes:\n",
+        );
+        let mut state = 7u64;
+        let mut next = |m: u64| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) % m
+        };
+        for i in 0..30u64 {
+            src += &format!("  n{i}:\n    branches:\n");
+            for b in 0..3 {
+                src += &format!("      - id: b{b}\n        weight: {}\n", b + 1);
+                if i > 0 {
+                    src += "        weight_if:\n";
+                    for _ in 0..2 {
+                        let (j, c) = (next(i), next(3));
+                        let extra = ["", " and level >= 1", " or level < -1"][next(3) as usize];
+                        src += &format!("          - {{ when: \"took(n{j}.b{c}){extra}\", weight: {} }}\n", next(4));
+                    }
+                }
+                if i < 29 {
+                    src += &format!("        next: n{}\n", i + 1);
+                }
+            }
+        }
+        let sc = crate::scenario::load_str("t.yaml", &src).unwrap_or_else(|e| panic!("{e}"));
+        let plan = Plan::new(&sc);
+        let view = plan.view();
+        assert!(!plan.took.is_empty(), "some tests past the truth word");
+        assert!(plan.keep_took);
+        for _ in 0..300 {
+            let took: Vec<u64> = (0..sc.branches.len().div_ceil(64)).map(|_| next(u64::MAX)).collect();
+            let taken = |b: usize| took[b / 64] >> (b % 64) & 1 == 1;
+            let truth = (0..sc.branches.len()).filter(|&b| taken(b)).fold(0, |t, b| t | plan.branches[b].sets);
+            let level = [-2.0, 0.0, 1.0][next(3) as usize];
+            let visits = vec![1; sc.nodes.len()];
+            for (n, node) in plan.nodes.iter().enumerate() {
+                let Sums::Leaves(leaves) = node.sums else { continue };
+                let mut sum = 0.0;
+                let want: Vec<f64> = sc
+                    .node_branches(n as u32)
+                    .iter()
+                    .map(|b| {
+                        let holds = |w: &&crate::scenario::WeightIf| w.when.eval(&took, &visits, &[level]);
+                        sum += b.weight_if.iter().find(holds).map_or(b.weight, |w| w.weight);
+                        sum
+                    })
+                    .collect();
+                let got = match view.row_of(&leaves, truth, (&took, &visits, &[level])) {
+                    NONE => vec![0.0; want.len()],
+                    row => view.sums(node, row).to_vec(),
+                };
+                assert_eq!(got, want, "node n{n}");
+            }
+        }
+    }
 }
