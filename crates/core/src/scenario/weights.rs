@@ -29,24 +29,8 @@ pub const TABLE_BUDGET: usize = 1 << 20;
 /// One instruction of a flat condition program (postfix order).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Op {
-    Const(bool),
-    /// `took(...)`: bit `mask` of word `word` of the taken-branch bits.
-    Took {
-        word: u32,
-        mask: u64,
-    },
-    /// An indicator compared with a literal (the common case).
-    IndNum {
-        op: CmpOp,
-        ind: u32,
-        num: f64,
-    },
-    /// Any other comparison.
-    Cmp {
-        op: CmpOp,
-        a: Operand,
-        b: Operand,
-    },
+    /// Pushes the value of a leaf test.
+    Push(Leaf),
     Not,
     And,
     Or,
@@ -72,7 +56,7 @@ impl Program {
             depth += match op {
                 Op::Not => 0,
                 Op::And | Op::Or => -1,
-                _ => 1,
+                Op::Push(_) => 1,
             };
             most = most.max(depth);
         }
@@ -85,9 +69,9 @@ impl Program {
     #[inline(always)]
     pub fn eval(&self, took: &[u64], visits: &[u32], ind: &[f64]) -> bool {
         match self.ops[..] {
-            [leaf] => leaf.leaf(took, visits, ind),
-            [a, b, Op::And] => a.leaf(took, visits, ind) & b.leaf(took, visits, ind),
-            [a, b, Op::Or] => a.leaf(took, visits, ind) | b.leaf(took, visits, ind),
+            [Op::Push(leaf)] => leaf.eval(took, visits, ind),
+            [Op::Push(a), Op::Push(b), Op::And] => a.eval(took, visits, ind) & b.eval(took, visits, ind),
+            [Op::Push(a), Op::Push(b), Op::Or] => a.eval(took, visits, ind) | b.eval(took, visits, ind),
             _ => self.eval_ops(took, visits, ind),
         }
     }
@@ -108,7 +92,7 @@ impl Program {
                     let a = stack.pop().expect("a valid program");
                     stack.push(if matches!(op, Op::And) { a & b } else { a | b });
                 }
-                _ => stack.push(truth >> next.next().expect("one id per leaf") & 1 == 1),
+                Op::Push(_) => stack.push(truth >> next.next().expect("one id per leaf") & 1 == 1),
             }
         }
         stack.pop().expect("a valid program")
@@ -134,7 +118,7 @@ impl Program {
                     stack = stack & !(1 << (depth - 1)) | r << (depth - 1);
                     continue;
                 }
-                leaf => leaf.leaf(took, visits, ind),
+                Op::Push(leaf) => leaf.eval(took, visits, ind),
             };
             stack = stack & !(1 << depth) | u64::from(bit) << depth;
             depth += 1;
@@ -146,37 +130,17 @@ impl Program {
 impl Op {
     /// The instruction as a leaf test, if it pushes.
     fn as_leaf(self) -> Option<Leaf> {
-        Some(match self {
-            Op::Const(b) => Leaf::Const(b),
-            Op::Took { word, mask } => Leaf::Took { word, mask },
-            Op::IndNum { op, ind, num } => Leaf::IndNum { op, ind, num },
-            Op::Cmp { op, a, b } => Leaf::Cmp { op, a, b },
-            Op::Not | Op::And | Op::Or => return None,
-        })
-    }
-
-    /// The value of a leaf (an instruction that pushes).
-    #[inline(always)]
-    fn leaf(self, took: &[u64], visits: &[u32], ind: &[f64]) -> bool {
-        let value = |o: Operand| match o {
-            Operand::Num(x) => x,
-            Operand::Visits(n) => visits[n as usize] as f64,
-            Operand::Ind(i) => ind[i as usize],
-        };
         match self {
-            Op::Const(b) => b,
-            Op::Took { word, mask } => took[word as usize] & mask != 0,
-            Op::IndNum { op, ind: i, num } => op.apply(ind[i as usize], num),
-            Op::Cmp { op, a, b } => op.apply(value(a), value(b)),
-            Op::Not | Op::And | Op::Or => unreachable!("not a leaf"),
+            Op::Push(leaf) => Some(leaf),
+            Op::Not | Op::And | Op::Or => None,
         }
     }
 }
 
 fn emit(c: &Cond, ops: &mut Vec<Op>) {
     match c {
-        Cond::Const(b) => ops.push(Op::Const(*b)),
-        Cond::Took(b) => ops.push(Op::Took { word: b / 64, mask: 1 << (b % 64) }),
+        Cond::Const(b) => ops.push(Op::Push(Leaf::Const(*b))),
+        Cond::Took(b) => ops.push(Op::Push(Leaf::Took { word: b / 64, mask: 1 << (b % 64) })),
         Cond::Not(a) => {
             emit(a, ops);
             ops.push(Op::Not);
@@ -186,8 +150,10 @@ fn emit(c: &Cond, ops: &mut Vec<Op>) {
             emit(b, ops);
             ops.push(if matches!(c, Cond::And(..)) { Op::And } else { Op::Or });
         }
-        Cond::Cmp(op, Operand::Ind(i), Operand::Num(x)) => ops.push(Op::IndNum { op: *op, ind: *i, num: *x }),
-        Cond::Cmp(op, a, b) => ops.push(Op::Cmp { op: *op, a: *a, b: *b }),
+        Cond::Cmp(op, Operand::Ind(i), Operand::Num(x)) => {
+            ops.push(Op::Push(Leaf::IndNum { op: *op, ind: *i, num: *x }))
+        }
+        Cond::Cmp(op, a, b) => ops.push(Op::Push(Leaf::Cmp { op: *op, a: *a, b: *b })),
     }
 }
 
