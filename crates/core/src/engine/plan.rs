@@ -304,19 +304,14 @@ impl Plan {
         self.leaves.extend(other.iter().map(|&i| t.leaves[i]));
         leaves.other.1 = self.leaves.len() as u32;
         // Each distinct row is copied once, in the order the table first refers to it.
-        let mut copied: Vec<(u32, u32)> = Vec::new();
+        let mut copied: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
         for truth in 0..t.rows.len() {
             let theirs: usize = order.iter().enumerate().map(|(p, &leaf)| (truth >> p & 1) << leaf).sum();
             let at = match t.rows[theirs] {
                 None => NONE,
-                Some(start) => match copied.iter().find(|(s, _)| *s == start) {
-                    Some(&(_, at)) => at,
-                    None => {
-                        let at = self.push_row(&rows[start as usize..start as usize + n]);
-                        copied.push((start, at));
-                        at
-                    }
-                },
+                Some(start) => {
+                    *copied.entry(start).or_insert_with(|| self.push_row(&rows[start as usize..start as usize + n]))
+                }
             };
             self.tables.push(at);
         }
