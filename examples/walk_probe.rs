@@ -9,6 +9,7 @@
 //!
 //! Prints one line per stage: `walk_probe STAGE runs_per_second N`.
 use std::time::Instant;
+use whatif::engine::plan::Plan;
 use whatif::engine::rng::RunKeys;
 use whatif::engine::simulate::{SimConfig, simulate};
 use whatif::engine::tally::{Tally, Times};
@@ -39,9 +40,10 @@ fn main() {
 fn walk_and_counts(sc: &whatif::scenario::Scenario, runs: u64) {
     let t = Instant::now();
     let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
-    let mut walker = Walker::new(sc).without_path_hash();
+    let plan = Plan::new(sc);
+    let mut walker = Walker::with_plan(sc, &plan).without_path_hash();
     let mut keys = RunKeys::new(42, 0);
-    let acyclic = whatif::engine::plan::Plan::new(sc).acyclic;
+    let acyclic = plan.acyclic;
     for run in 0..runs {
         let end = if acyclic {
             walker.walk(keys.next_key(), &mut Times(&mut tally))

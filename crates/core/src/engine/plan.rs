@@ -16,7 +16,7 @@
 //!   them; otherwise every visit is the first.
 
 use super::walk::pick;
-use crate::scenario::condition::{CmpOp, Operand};
+use crate::scenario::condition::{CmpOp, Read};
 use crate::scenario::weights::{Leaf, LeafTable, NodeWeights};
 use crate::scenario::{Cond, EffectKind, Scenario};
 
@@ -141,8 +141,6 @@ pub struct Plan {
     pub took: Vec<(u32, u32)>,
     /// Bits of the truth word in use.
     pub truth_bits: u32,
-    /// Per branch: the bits of the truth word that taking it sets.
-    pub sets: Vec<u64>,
     /// Comparisons of an indicator with a number.
     pub cmps: Vec<IndTest>,
     /// The other leaf tests.
@@ -180,7 +178,7 @@ impl Plan {
         let mut read = sc.read_indicators();
         if let Some(g) = &sc.given {
             g.when.for_each_read(&mut |r| {
-                if let crate::scenario::condition::Read::Indicator(i) = r {
+                if let Read::Indicator(i) = r {
                     read[*i as usize] = true;
                 }
             });
@@ -190,13 +188,13 @@ impl Plan {
 
     /// The layout, with the effects on indicator `i` kept where `keep[i]`.
     fn keeping(sc: &Scenario, keep: &[bool]) -> Plan {
+        let mut sets = vec![0u64; sc.branches.len()];
         let mut plan = Plan {
             nodes: Vec::with_capacity(sc.nodes.len()),
             branches: Vec::with_capacity(sc.branches.len()),
             cum: Vec::new(),
             took: Vec::new(),
             truth_bits: 0,
-            sets: vec![0; sc.branches.len()],
             cmps: Vec::new(),
             leaves: Vec::new(),
             tables: Vec::new(),
@@ -221,7 +219,7 @@ impl Plan {
             let sums = match &node.weights {
                 None => Sums::Fixed,
                 Some(w) => match (w.leaf_table(), w.rows()) {
-                    (Some(t), Some(rows)) if !narrow || finite(rows) => plan.push_table(w, t, rows),
+                    (Some(t), Some(rows)) if !narrow || finite(rows) => plan.push_table(w, t, rows, &mut sets),
                     _ => Sums::Direct,
                 },
             };
@@ -238,8 +236,8 @@ impl Plan {
                 plan.push_branch(b, sc.indicators.len() as u32, keep);
             }
         }
-        for (b, &sets) in plan.branches.iter_mut().zip(&plan.sets) {
-            b.sets = sets;
+        for (b, &bits) in plan.branches.iter_mut().zip(&sets) {
+            b.sets = bits;
         }
         plan.keep_took = !plan.acyclic
             || sc.given.is_some()
@@ -259,7 +257,9 @@ impl Plan {
         at
     }
 
-    fn push_table(&mut self, w: &NodeWeights, t: LeafTable, rows: &[f64]) -> Sums {
+    /// Adds a conditional node's leaf tests and table; `sets` gathers, per branch, the
+    /// truth-word bits its `took(...)` tests get.
+    fn push_table(&mut self, w: &NodeWeights, t: LeafTable, rows: &[f64], sets: &mut [u64]) -> Sums {
         let n = w.n_branches();
         let table = self.tables.len() as u32;
         // By kind: bit `p` of the walk's index is leaf `order[p]`.
@@ -286,7 +286,7 @@ impl Plan {
             // Each test gets a bit of the truth word, which taking its branch sets.
             leaves.word = (self.truth_bits, tests.len() as u32);
             for (k, &branch) in tests.iter().enumerate() {
-                self.sets[branch] |= 1 << (self.truth_bits as usize + k);
+                sets[branch] |= 1 << (self.truth_bits as usize + k);
             }
             self.truth_bits += tests.len() as u32;
         } else {
@@ -444,12 +444,9 @@ fn reads_any_visits(sc: &Scenario) -> bool {
 }
 
 fn reads_visits(c: &Cond) -> bool {
-    match c {
-        Cond::Const(_) | Cond::Took(_) => false,
-        Cond::Not(a) => reads_visits(a),
-        Cond::And(a, b) | Cond::Or(a, b) => reads_visits(a) || reads_visits(b),
-        Cond::Cmp(_, a, b) => matches!(a, Operand::Visits(_)) || matches!(b, Operand::Visits(_)),
-    }
+    let mut any = false;
+    c.for_each_read(&mut |r| any |= matches!(r, Read::Visits(_)));
+    any
 }
 
 #[cfg(test)]

@@ -224,11 +224,6 @@ impl Leaf {
             Leaf::Cmp { op, a, b } => op.apply(value(a), value(b)),
         }
     }
-
-    /// Whether the test reads visit counts.
-    pub fn reads_visits(self) -> bool {
-        matches!(self, Leaf::Cmp { a, b, .. } if matches!(a, Operand::Visits(_)) || matches!(b, Operand::Visits(_)))
-    }
 }
 
 /// A node's conditions compiled down to their distinct leaf tests: for every combination
