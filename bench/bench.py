@@ -21,7 +21,8 @@ usage: python3 bench/bench.py [--runs N] [--peer-runs N] [--memory] [--repeat K]
   --no-build        do not run cargo (the binaries in target/release must exist)
 
 "walk and counts" is examples/walk_probe.rs: the walk with branch and outcome counts
-only, in-process, one thread. It needs python3 with numpy and pyyaml for the peer
+only, in-process, one thread; on bench/chain_14x4.yaml (no conditions, no effects) it
+gives the fixed cost of a step. It needs python3 with numpy and pyyaml for the peer
 (installed with pip if missing) and builds whatif in release mode first.
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for the peer only, so that numpy runs
 at full speed.
@@ -181,7 +182,9 @@ def main():
     floor_out = subprocess.run([str(ROOT / "target" / "release" / "examples" / "rng_floor"), "20000000", "14"], capture_output=True, text=True, check=True).stdout
     floor = float(floor_out.split()[2])
     t1, _, _ = best(a.repeat, [str(WHATIF), "run", "--quiet", "--no-exact", "--max-paths", "0", "--threads", "1", "--out", str(tmp / "o"), "--runs", str(a.runs)])
+    chain = walk_probe(a.repeat, ROOT / "bench" / "chain_14x4.yaml", a.runs)
     print(f"random-number floor (bundled baseline, 14 branch draws per run, one thread): {floor:,.0f} runs/s")
+    print(f"walk and counts on the fixed chain (bench/chain_14x4.yaml: 14 steps, no conditions, no effects): {chain:,.0f} runs/s = {1e9 / chain / 14:.1f} ns per step")
     print(f"simulation without exact analysis and paths (bundled, one thread, --no-exact --max-paths 0): {a.runs / t1:,.0f} runs/s = {100 * (a.runs / t1) / floor:.1f}% of the floor")
     if a.memory:
         print()
