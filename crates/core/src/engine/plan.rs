@@ -12,6 +12,9 @@
 //! - Constant additions to distinct indicators, the usual effect, sit in
 //!   [`ADD_SLOTS`] fixed slots per branch (padded with a scratch indicator that is added
 //!   0), applied without a branch per effect; other effects keep their file order.
+//! - Where every branch of a node leads to the same next node, and runs are short (no
+//!   cycle), the walk draws that node's first-visit number while still choosing at this
+//!   one, so the draw is not on the chain of steps that wait for each other.
 //! - Visit counts are kept only when some node lies on a cycle or some condition reads
 //!   them; otherwise every visit is the first.
 
@@ -102,6 +105,12 @@ pub struct PlanNode {
     /// without a loop: 1 or 2; 0 for nodes with more branches (or infinite sums).
     pub blocks: u8,
     pub sums: Sums,
+    /// The node every branch that can be taken here and does not end the run leads to,
+    /// when they agree (else [`NONE`]), and its draw key: where runs are short, the walk
+    /// draws that node's first-visit number while it is still choosing here, off the
+    /// chain of steps that wait on each other.
+    pub then: u32,
+    pub then_key: u64,
 }
 
 /// One branch, as the walk reads it.
@@ -231,6 +240,8 @@ impl Plan {
                 cum,
                 blocks,
                 sums,
+                then: NONE,
+                then_key: 0,
             });
             for b in sc.node_branches(n as u32) {
                 plan.push_branch(b, sc.indicators.len() as u32, keep);
@@ -238,6 +249,15 @@ impl Plan {
         }
         for (b, &bits) in plan.branches.iter_mut().zip(&sets) {
             b.sets = bits;
+        }
+        for n in 0..sc.nodes.len() {
+            let mut nexts = sc.node_branches(n as u32).iter().filter(|b| b.possible()).filter_map(|b| b.next);
+            if let Some(first) = nexts.next()
+                && nexts.all(|m| m == first)
+            {
+                plan.nodes[n].then = first;
+                plan.nodes[n].then_key = sc.nodes[first as usize].draw_key;
+            }
         }
         plan.keep_took = !plan.acyclic
             || sc.given.is_some()

@@ -227,6 +227,8 @@ impl<'a> Walker<'a> {
         // One comparison per step covers both the step limit and, in runs long enough
         // for it to matter, the interrupt flag.
         let mut look_at = plan.max_steps.min(INTERRUPT_EVERY);
+        // The first-visit draw of the node the last step was sure to lead to.
+        let (mut drawn_for, mut drawn) = (NONE, 0.0);
         loop {
             if !SHORT && steps == look_at {
                 if steps == plan.max_steps {
@@ -246,7 +248,13 @@ impl<'a> Walker<'a> {
             } else {
                 1
             };
-            let u = key.unit(node.draw_key, visit, 0);
+            // Where runs are short (no cycle), the draw of the node this one is sure to
+            // lead to is made now, while this step waits on its own.
+            let u =
+                if SHORT && at as u32 == drawn_for && visit == 1 { drawn } else { key.unit(node.draw_key, visit, 0) };
+            if SHORT && node.then != NONE {
+                (drawn_for, drawn) = (node.then, key.unit(node.then_key, 1, 0));
+            }
             let row = match node.sums {
                 Sums::Fixed => node.cum,
                 Sums::Leaves(leaves) => view.row_of(&leaves, truth, (took, visits, values)),
@@ -435,6 +443,45 @@ pub fn pick(cumulative: &[f64], u: f64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::rng::RunKeys;
+
+    /// Every run ends as it does without drawing ahead: same outcome, steps, path and
+    /// indicator values, on the bundled files and on a file whose nodes lead to
+    /// different nodes, end the run on some branches, or never take the branch that
+    /// leads elsewhere.
+    #[test]
+    fn drawing_the_next_node_ahead_changes_no_run() {
+        let mixed = "whatif: 1\ntitle: T\nillustrative: true\nindicators:\n  level: { start: 0 }\n\
+                     start: a\nnodes:\n  a:\n    branches:\n      \
+                     - { id: x, weight: 1, next: b, effects: { level: 1 } }\n      \
+                     - { id: y, weight: 2, next: c }\n  b:\n    branches:\n      \
+                     - { id: x, weight: 1, next: c }\n      - { id: y, weight: 1 }\n      \
+                     - { id: z, weight: 0, next: d }\n  c:\n    branches:\n      \
+                     - { id: x, weight: 1, next: d, effects: { level: { uniform: [0, 1] } } }\n      \
+                     - id: y\n        weight: 1\n        weight_if:\n          \
+                     - { when: \"level >= 1\", weight: 4 }\n        next: d\n  d:\n    branches:\n      \
+                     - { id: x, weight: 1 }\n      - { id: y, weight: 3 }\n";
+        let mut files: Vec<Scenario> = crate::scenario::bundled::ALL
+            .iter()
+            .map(|b| crate::scenario::load_str("b.yaml", b.source).unwrap_or_else(|e| panic!("{e}")))
+            .collect();
+        files.push(crate::scenario::load_str("t.yaml", mixed).unwrap_or_else(|e| panic!("{e}")));
+        for sc in &files {
+            let plan = Plan::new(sc);
+            assert!(plan.short && plan.nodes.iter().any(|n| n.then != NONE), "the files draw ahead");
+            let mut plain = plan.clone();
+            plain.nodes.iter_mut().for_each(|n| n.then = NONE);
+            let (mut ahead, mut not) = (Walker::with_plan(sc, &plan), Walker::with_plan(sc, &plain));
+            let mut keys = RunKeys::new(7, 0);
+            for _ in 0..3000 {
+                let key = keys.next_key();
+                let (mut ra, mut rn) = (Recorder::default(), Recorder::default());
+                assert_eq!(ahead.walk(key, &mut ra), not.walk(key, &mut rn));
+                assert_eq!(ra.path, rn.path);
+                assert_eq!(ahead.values(), not.values());
+            }
+        }
+    }
 
     #[test]
     fn pick_follows_cumulative_weights_and_skips_zeros() {
