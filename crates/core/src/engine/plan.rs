@@ -11,7 +11,8 @@
 //!   ([`crate::scenario::weights::LeafTable`]): a visit costs the tests and two loads.
 //! - Constant additions to distinct indicators, the usual effect, sit in
 //!   [`ADD_SLOTS`] fixed slots per branch (padded with a scratch indicator that is added
-//!   0), applied without a branch per effect; other effects keep their file order.
+//!   0), applied without a branch per effect; other effects keep their file order. A
+//!   node records how many slots its branches use, and the walk reads only those.
 //! - Where every branch of a node leads to the same next node, and runs are short (no
 //!   cycle), the walk draws that node's first-visit number while still choosing at this
 //!   one, so the draw is not on the chain of steps that wait for each other.
@@ -104,6 +105,8 @@ pub struct PlanNode {
     /// Blocks of [`WIDTH`] per row (padded with +inf) where the walk compares them all
     /// without a loop: 1 or 2; 0 for nodes with more branches (or infinite sums).
     pub blocks: u8,
+    /// Constant-effect slots its branches use (the others are padding).
+    pub slots: u8,
     pub sums: Sums,
     /// The node every branch that can be taken here and does not end the run leads to,
     /// when they agree (else [`NONE`]), and its draw key: where runs are short, the walk
@@ -239,13 +242,16 @@ impl Plan {
                 n_branches: node.n_branches,
                 cum,
                 blocks,
+                slots: 0,
                 sums,
                 then: NONE,
                 then_key: 0,
             });
+            let mut slots = 0;
             for b in sc.node_branches(n as u32) {
-                plan.push_branch(b, sc.indicators.len() as u32, keep);
+                slots = slots.max(plan.push_branch(b, sc.indicators.len() as u32, keep));
             }
+            plan.nodes[n].slots = slots as u8;
         }
         for (b, &bits) in plan.branches.iter_mut().zip(&sets) {
             b.sets = bits;
@@ -338,7 +344,8 @@ impl Plan {
         Sums::Leaves(leaves)
     }
 
-    fn push_branch(&mut self, b: &crate::scenario::Branch, scratch: u32, keep: &[bool]) {
+    /// Adds a branch; returns the constant-effect slots it uses.
+    fn push_branch(&mut self, b: &crate::scenario::Branch, scratch: u32, keep: &[bool]) -> usize {
         let mut adds = [(scratch, 1.0, 0.0); ADD_SLOTS];
         let lo = self.effects.len() as u32;
         let distinct =
@@ -368,6 +375,7 @@ impl Plan {
             sets: 0,
             effects: (lo, self.effects.len() as u32),
         });
+        slot
     }
 
     /// The plan's vectors as slices, for the walk.
@@ -473,6 +481,43 @@ fn reads_visits(c: &Cond) -> bool {
 mod tests {
     use super::*;
     use crate::scenario::condition::CmpOp;
+
+    /// The walk reads only a node's first `slots` constant-effect slots: every branch's
+    /// constant effects are in them, and the slots after them are padding (add 0 to a
+    /// scratch value). Checked on every bundled file and on a file with each shape of
+    /// effects: none, one, two, more than two, a set, a random amount.
+    #[test]
+    fn a_node_reads_every_slot_its_branches_use() {
+        let mixed = "whatif: 1\ntitle: T\nillustrative: true\nindicators:\n  a: { start: 0 }\n  b: { start: 0 }\n  \
+                     c: { start: 0 }\nstart: n\nnodes:\n  n:\n    branches:\n      - { id: none, weight: 1, next: m }\n      \
+                     - { id: one, weight: 1, next: m, effects: { a: 1 } }\n  m:\n    branches:\n      \
+                     - { id: two, weight: 1, next: k, effects: { a: 1, b: { set: 2 } } }\n      \
+                     - { id: three, weight: 1, next: k, effects: { a: 1, b: 2, c: 3 } }\n  k:\n    branches:\n      \
+                     - { id: random, weight: 1, effects: { a: { uniform: [0, 1] } } }\n      - { id: end, weight: 1 }\n";
+        let mut files: Vec<Scenario> = crate::scenario::bundled::ALL
+            .iter()
+            .map(|b| crate::scenario::load_str("b.yaml", b.source).unwrap_or_else(|e| panic!("{e}")))
+            .collect();
+        files.push(crate::scenario::load_str("t.yaml", mixed).unwrap_or_else(|e| panic!("{e}")));
+        for sc in &files {
+            let plan = Plan::new(sc);
+            let scratch = sc.indicators.len() as u32;
+            for (n, node) in plan.nodes.iter().enumerate() {
+                let first = sc.nodes[n].first_branch as usize;
+                for (b, branch) in plan.branches[first..first + node.n_branches as usize].iter().enumerate() {
+                    let constant =
+                        sc.branches[first + b].effects.len() - (branch.effects.1 - branch.effects.0) as usize;
+                    assert!(constant <= node.slots as usize, "node {n}, branch {b}");
+                    for &(i, keep, amount) in &branch.adds[node.slots as usize..] {
+                        assert_eq!((i, keep, amount), (scratch, 1.0, 0.0));
+                    }
+                }
+            }
+        }
+        let mixed = &files[files.len() - 1];
+        let slots: Vec<u8> = Plan::new(mixed).nodes.iter().map(|n| n.slots).collect();
+        assert_eq!(slots, [1, 2, 0]);
+    }
 
     /// Every operator, on numbers, infinities and NaN, as the condition language has it.
     #[test]

@@ -293,7 +293,7 @@ impl<'a> Walker<'a> {
                 // Told one by one, in the order the file gives them.
                 effects_in_file_order(sc, plan, gid, (key, node.draw_key, visit), values, obs);
             } else {
-                for &(i, keep, amount) in &branch.adds {
+                for &(i, keep, amount) in &branch.adds[..node.slots as usize] {
                     let (lo, hi) = bounds[i as usize];
                     values[i as usize] = clamp(values[i as usize] * keep + amount, lo, hi);
                 }
