@@ -494,11 +494,7 @@ mod tests {
                      - { id: two, weight: 1, next: k, effects: { a: 1, b: { set: 2 } } }\n      \
                      - { id: three, weight: 1, next: k, effects: { a: 1, b: 2, c: 3 } }\n  k:\n    branches:\n      \
                      - { id: random, weight: 1, effects: { a: { uniform: [0, 1] } } }\n      - { id: end, weight: 1 }\n";
-        let mut files: Vec<Scenario> = crate::scenario::bundled::ALL
-            .iter()
-            .map(|b| crate::scenario::load_str("b.yaml", b.source).unwrap_or_else(|e| panic!("{e}")))
-            .collect();
-        files.push(crate::scenario::load_str("t.yaml", mixed).unwrap_or_else(|e| panic!("{e}")));
+        let files = crate::scenario::bundled::loaded_with(mixed);
         for sc in &files {
             let plan = Plan::new(sc);
             let scratch = sc.indicators.len() as u32;

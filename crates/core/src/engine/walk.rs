@@ -461,11 +461,7 @@ mod tests {
                      - id: y\n        weight: 1\n        weight_if:\n          \
                      - { when: \"level >= 1\", weight: 4 }\n        next: d\n  d:\n    branches:\n      \
                      - { id: x, weight: 1 }\n      - { id: y, weight: 3 }\n";
-        let mut files: Vec<Scenario> = crate::scenario::bundled::ALL
-            .iter()
-            .map(|b| crate::scenario::load_str("b.yaml", b.source).unwrap_or_else(|e| panic!("{e}")))
-            .collect();
-        files.push(crate::scenario::load_str("t.yaml", mixed).unwrap_or_else(|e| panic!("{e}")));
+        let files = crate::scenario::bundled::loaded_with(mixed);
         for sc in &files {
             let plan = Plan::new(sc);
             assert!(plan.short && plan.nodes.iter().any(|n| n.then != NONE), "the files draw ahead");

@@ -29,3 +29,11 @@ pub const ALL: &[Bundled] = &[
 pub fn find(name: &str) -> Option<&'static Bundled> {
     ALL.iter().find(|b| b.name == name)
 }
+
+/// Every bundled scenario, loaded, then `extra` (a file's text) loaded too: what tests
+/// of the walk's layout run on.
+#[cfg(test)]
+pub(crate) fn loaded_with(extra: &str) -> Vec<super::Scenario> {
+    let sources = ALL.iter().map(|b| b.source).chain([extra]);
+    sources.map(|src| super::load_str("t.yaml", src).unwrap_or_else(|e| panic!("{e}"))).collect()
+}
