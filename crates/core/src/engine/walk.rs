@@ -220,7 +220,7 @@ impl<'a> Walker<'a> {
         values.copy_from_slice(&plan.starts);
         let mut at = plan.start as usize;
         let mut outcome = NONE;
-        // Bits of the `took(...)` tests of conditional nodes (see [`Plan::sets`]).
+        // Bits of the `took(...)` tests of conditional nodes (see [`PlanBranch::sets`]).
         let mut truth = 0u64;
         let (mut h1, mut h2) = (0x243f_6a88_85a3_08d3u64, 0x1319_8a2e_0370_7344u64);
         let mut steps = 0u32;
@@ -248,8 +248,9 @@ impl<'a> Walker<'a> {
             } else {
                 1
             };
-            // Where runs are short (no cycle), the draw of the node this one is sure to
-            // lead to is made now, while this step waits on its own.
+            // Where runs are short (no cycle), the first-visit draw of the node that every
+            // branch here leads to (unless it ends the run) is made now, while this step
+            // waits on its own; it is used only on arriving there for the first time.
             let u =
                 if SHORT && at as u32 == drawn_for && visit == 1 { drawn } else { key.unit(node.draw_key, visit, 0) };
             if SHORT && node.then != NONE {
