@@ -102,30 +102,9 @@ impl PathTally {
     /// chunk's tally).
     pub fn merge(&mut self, other: PathTally, cap: usize) {
         debug_assert!(!other.reduced, "only a chunk's unreduced tally can be merged in");
-        let before = self.dropped_bound;
-        for (hash, e) in other.entries {
-            self.entries
-                .entry(hash)
-                .and_modify(|mine| {
-                    mine.count += e.count;
-                    mine.reduced += e.count;
-                    mine.first_run = mine.first_run.min(e.first_run);
-                })
-                .or_insert(PathEntry { entered_after: before, reduced: e.count, ..e });
-        }
+        absorb(&mut self.entries, other.entries, self.dropped_bound);
         if self.entries.len() > 2 * cap {
-            let mut counts: Vec<u64> = self.entries.values().map(|e| e.reduced).collect();
-            let (_, t, _) = counts.select_nth_unstable_by(cap, |a, b| b.cmp(a));
-            let t = *t;
-            let mut dropped = self.dropped_bound;
-            self.entries.retain(|_, e| {
-                e.reduced = e.reduced.saturating_sub(t);
-                if e.reduced == 0 {
-                    dropped = dropped.max(e.count + e.entered_after);
-                }
-                e.reduced > 0
-            });
-            self.dropped_bound = dropped;
+            self.dropped_bound = reduce(&mut [&mut self.entries], cap, self.dropped_bound);
             self.reduced = true;
         }
     }
@@ -165,6 +144,75 @@ impl PathTally {
     }
 }
 
+/// Adds a chunk's path counts (of runs after those already in `map`) to a summary whose
+/// bound on paths outside it is `dropped_bound`: a path new to the summary enters with
+/// that bound.
+#[inline]
+pub fn absorb(
+    map: &mut PathMap<PathEntry>,
+    chunk: impl IntoIterator<Item = ((u64, u64), PathEntry)>,
+    dropped_bound: u64,
+) {
+    for (hash, e) in chunk {
+        map.entry(hash)
+            .and_modify(|mine| {
+                mine.count += e.count;
+                mine.reduced += e.count;
+                mine.first_run = mine.first_run.min(e.first_run);
+            })
+            .or_insert(PathEntry { entered_after: dropped_bound, reduced: e.count, ..e });
+    }
+}
+
+/// The Misra-Gries reduction of a summary held in one or more maps (a path is in at
+/// most one): subtracts the `(cap + 1)`-th largest reduced counter from every counter,
+/// drops the entries that reach 0, and returns the new bound on the runs of every path
+/// outside the summary (`dropped_bound`, raised by what was dropped).
+pub fn reduce(maps: &mut [&mut PathMap<PathEntry>], cap: usize, dropped_bound: u64) -> u64 {
+    let t = threshold(maps.iter().flat_map(|m| m.values().map(|e| e.reduced)), cap);
+    let mut dropped = dropped_bound;
+    for map in maps.iter_mut() {
+        map.retain(|_, e| {
+            e.reduced = e.reduced.saturating_sub(t);
+            if e.reduced == 0 {
+                dropped = dropped.max(e.count + e.entered_after);
+            }
+            e.reduced > 0
+        });
+    }
+    dropped
+}
+
+/// Counters below this are counted by value when looking for the threshold.
+const SMALL_COUNTER: usize = 64;
+
+/// The `(cap + 1)`-th largest of `counters` (of which there are more than `cap + 1`):
+/// small counters, most of them in a flat distribution, are counted by value and only
+/// the larger ones are kept for a selection.
+fn threshold(counters: impl Iterator<Item = u64>, cap: usize) -> u64 {
+    let mut by_value = [0usize; SMALL_COUNTER];
+    let mut large = Vec::new();
+    for c in counters {
+        match by_value.get_mut(c as usize) {
+            Some(n) => *n += 1,
+            None => large.push(c),
+        }
+    }
+    if large.len() > cap {
+        return *large.select_nth_unstable_by(cap, |a, b| b.cmp(a)).1;
+    }
+    // The counter at place `cap` (from 0, largest first) is the one at place
+    // `cap - large.len()` among the small ones.
+    let mut place = cap - large.len();
+    for (value, &n) in by_value.iter().enumerate().rev() {
+        if n > place {
+            return value as u64;
+        }
+        place -= n;
+    }
+    unreachable!("a reduction only happens with more than twice `cap` counters")
+}
+
 /// What [`PathTally::top_paths`] found.
 #[derive(Debug)]
 pub enum TopPaths {
@@ -196,6 +244,33 @@ pub fn rank(a: &((u64, u64), PathEntry), b: &((u64, u64), PathEntry)) -> std::cm
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The threshold is the `(cap + 1)`-th largest counter, found by sorting, whether it
+    /// falls among the small counters or the large ones.
+    #[test]
+    fn threshold_is_the_counter_after_the_cap() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..400u64 {
+            let n = 50 + (round as usize * 37) % 400;
+            let counters: Vec<u64> = (0..n)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Mostly small, some around the cut between small and large, a few large.
+                    match state % 10 {
+                        0 => 60 + state % 10,
+                        1 => 1000 + state % 5000,
+                        _ => 1 + state % (1 + round % 8),
+                    }
+                })
+                .collect();
+            let cap = (round as usize * 13) % (n - 1);
+            let mut sorted = counters.clone();
+            sorted.sort_unstable_by(|a, b| b.cmp(a));
+            assert_eq!(threshold(counters.into_iter(), cap), sorted[cap], "round {round}, cap {cap}");
+        }
+    }
 
     #[test]
     fn exact_until_the_cap_then_keeps_heavy_paths() {
