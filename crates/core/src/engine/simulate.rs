@@ -7,6 +7,7 @@
 //! the first 1,000 runs of `--runs 10000` are the runs of `--runs 1000`.
 
 use super::collect::{Collectors, Kind};
+use super::path_shards::{self, Piece, ShardedPaths, StopStats};
 use super::paths::{PathEntry, PathMap, PathTally, TopPaths, leaders};
 use super::plan::Plan;
 use super::rng::{RunKeys, run_key};
@@ -52,6 +53,8 @@ pub struct SimResult {
     /// Outcome counts at the checkpoints 10, 20, 50, 100, ... runs and at the end, from
     /// this same pass (what `converge` reports, without a second simulation).
     pub convergence: Vec<Checkpoint>,
+    /// What the path summary's stops cost (see `path_shards`), for the benchmarks.
+    pub path_stops: StopStats,
 }
 
 /// Why a simulation stopped.
@@ -127,6 +130,8 @@ pub fn record_paths(sc: &Scenario, seed: u64, runs: &[u64]) -> Vec<Vec<u32>> {
 
 struct ChunkOut {
     tally: Tally,
+    /// The chunk's paths, one piece per shard of the summary (empty without paths).
+    paths: Vec<Piece>,
     rows: Vec<u8>,
     /// Outcome counts of this chunk's runs so far, at the checkpoints inside it.
     checkpoints: Vec<Checkpoint>,
@@ -154,11 +159,16 @@ struct Shared<'a> {
     /// Convergence checkpoints (run counts).
     points: Vec<u64>,
     want_rows: bool,
+    /// The path summary, merged by whichever thread has a moment (none without paths).
+    paths: Option<ShardedPaths>,
 }
 
 fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
     let (sc, cfg, want_rows, kinds) = (sh.sc, sh.cfg, sh.want_rows, &sh.kinds);
     let (lo, hi) = chunk_range(cfg, chunk);
+    if let Some(paths) = &sh.paths {
+        paths.help(false);
+    }
     let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
     if cfg.max_paths > 0 {
         tally.paths = PathTally::with_capacity((hi - lo) as usize);
@@ -223,8 +233,9 @@ fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
         tally.runs_taking_as_times();
     }
     tally.indicators = values.finish();
+    let paths = if cfg.max_paths > 0 { path_shards::split(std::mem::take(&mut tally.paths)) } else { Vec::new() };
     let rows = rows.into_inner().map_err(|e| e.into_error()).expect("writing to memory cannot fail");
-    Ok(ChunkOut { tally, rows, checkpoints })
+    Ok(ChunkOut { tally, paths, rows, checkpoints })
 }
 
 /// Runs the simulation. With `rows`, writes one CSV row per run (no header) in run order.
@@ -238,9 +249,6 @@ pub fn simulate(
     }
     let cap = path_cap(cfg.max_paths);
     let mut total = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
-    if cfg.max_paths > 0 {
-        total.paths = PathTally::with_capacity(path_room(cap));
-    }
     let shared = Shared {
         sc,
         cfg,
@@ -248,7 +256,9 @@ pub fn simulate(
         kinds: (0..sc.indicators.len()).map(|i| Kind::of(sc, i)).collect(),
         points: crate::analysis::converge::checkpoints(cfg.runs),
         want_rows: rows.is_some(),
+        paths: (cfg.max_paths > 0).then(|| ShardedPaths::new(cap, path_room(cap))),
     };
+    let mut chunk = 0;
     let mut convergence = Vec::with_capacity(shared.points.len());
     in_chunks(
         cfg,
@@ -260,7 +270,11 @@ pub fn simulate(
                 point.outcome_runs.iter_mut().zip(&total.outcome_runs).for_each(|(a, b)| *a += b);
                 convergence.push(point);
             }
-            total.merge(out.tally, cap);
+            total.merge(out.tally);
+            if let Some(paths) = &shared.paths {
+                paths.push(chunk, out.paths);
+            }
+            chunk += 1;
             if let Some(w) = rows.as_mut() {
                 w.write_all(&out.rows).map_err(SimError::Write)?;
             }
@@ -268,6 +282,10 @@ pub fn simulate(
         },
     )?;
 
+    let mut path_stops = StopStats::default();
+    if let Some(paths) = shared.paths {
+        (total.paths, path_stops) = paths.finish();
+    }
     if let Some(g) = &sc.given
         && total.runs == 0
     {
@@ -297,6 +315,7 @@ pub fn simulate(
         paths,
         paths_second_pass: second_pass,
         convergence,
+        path_stops,
     })
 }
 

@@ -199,8 +199,10 @@ impl Tally {
         }
     }
 
-    /// Adds the tally of the next chunk of runs.
-    pub fn merge(&mut self, other: Tally, path_cap: usize) {
+    /// Adds the tally of the next chunk of runs, except its paths (the simulation merges
+    /// those into its sharded summary, `path_shards`).
+    pub fn merge(&mut self, other: Tally) {
+        debug_assert!(other.paths.entries.is_empty(), "a chunk's paths go to the sharded summary");
         self.runs += other.runs;
         self.excluded += other.excluded;
         self.total_steps += other.total_steps;
@@ -216,7 +218,6 @@ impl Tally {
         for (a, b) in self.indicators.iter_mut().zip(&other.indicators) {
             a.merge(b);
         }
-        self.paths.merge(other.paths, path_cap);
     }
 }
 
