@@ -1,27 +1,44 @@
 //! The CLI's executor: chunks of runs on a rayon thread pool of `--threads` workers,
 //! with the progress bar. The engine merges chunk results in chunk order, so the bytes
 //! are those of the serial executor a browser uses (tested in `tests/reliability.rs`).
+//! [`alongside`] runs other work (the exact analysis) on the same pool, at the same time.
 
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex};
 use whatif_core::executor::{Executor, Piece, Serial};
 
-/// Thread pools by size, built on first use and kept for the process.
+/// The executor: chunks on the thread pool of their thread count ([`pool`]).
 #[derive(Default)]
-pub struct Rayon {
-    pools: Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>,
+pub struct Rayon;
+
+/// Thread pools by size, built on first use and kept for the process.
+static POOLS: Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>> = Mutex::new(Vec::new());
+
+/// The pool of `threads` workers (`None` where the system refuses threads).
+fn pool(threads: usize) -> Option<Arc<rayon::ThreadPool>> {
+    let mut pools = POOLS.lock().ok()?;
+    if let Some((_, p)) = pools.iter().find(|(n, _)| *n == threads) {
+        return Some(p.clone());
+    }
+    let pool = Arc::new(rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok()?);
+    pools.push((threads, pool.clone()));
+    Some(pool)
 }
 
-impl Rayon {
-    fn pool(&self, threads: usize) -> Option<Arc<rayon::ThreadPool>> {
-        let mut pools = self.pools.lock().ok()?;
-        if let Some(p) = pools.get(&threads) {
-            return Some(p.clone());
-        }
-        let pool = Arc::new(rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok()?);
-        pools.insert(threads, pool.clone());
-        Some(pool)
+/// Runs `side` and `main` at the same time on the pool of `threads` workers, the one
+/// a simulation with that many threads uses: `side` (the exact analysis, say) takes one
+/// worker's turn while the others start on `main`, instead of adding its time before or
+/// after it. With one thread they run one after the other, on that thread. Results do
+/// not depend on it: the two share nothing.
+pub fn alongside<S: Send, M: Send>(
+    threads: usize,
+    side: impl FnOnce() -> S + Send,
+    main: impl FnOnce() -> M + Send,
+) -> (S, M) {
+    match pool(threads.max(1)) {
+        Some(pool) => pool.install(|| rayon::join(side, main)),
+        None => (side(), main()),
     }
 }
 
@@ -35,7 +52,7 @@ impl Executor for Rayon {
     ) -> Vec<Piece> {
         // Where no pool can be built (threads refused by the system), the serial
         // executor computes the same results.
-        let Some(pool) = self.pool(threads.max(1)) else { return Serial.run(threads, n, work, side) };
+        let Some(pool) = pool(threads.max(1)) else { return Serial.run(threads, n, work, side) };
         // `side` (the merge of the previous batch) runs on one worker while the others
         // start on the batch; it then joins them.
         pool.install(|| rayon::join(|| (0..n).into_par_iter().map(work).collect::<Vec<_>>(), side).0)
@@ -49,7 +66,7 @@ impl Executor for Rayon {
         work: &(dyn Fn(usize) -> Piece + Sync),
         merge: &mut (dyn FnMut(usize, Piece) -> bool + Send),
     ) {
-        let Some(pool) = self.pool(threads.max(1)) else { return Serial.ordered(threads, n, window, work, merge) };
+        let Some(pool) = pool(threads.max(1)) else { return Serial.ordered(threads, n, window, work, merge) };
         let stream = Stream::new(n, window.max(1), merge);
         pool.scope(|s| {
             for _ in 0..threads.max(1).min(n) {
@@ -157,18 +174,39 @@ impl<'m> Stream<'m> {
 /// Makes every simulation in this process run on thread pools (the binary calls this
 /// once; tests that compare thread counts call it too). Returns whether it was the first.
 pub fn install() -> bool {
-    whatif_core::executor::install(Box::new(Rayon::default()))
+    whatif_core::executor::install(Box::new(Rayon))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Both results come back; on two workers the side task runs while the main one
+    /// does (it sees the main task's flag before it returns), on one they take turns.
+    #[test]
+    fn alongside_runs_both_at_once_on_two_workers() {
+        use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+        assert_eq!(alongside(1, || 1, || 2), (1, 2));
+        let main_ran = AtomicBool::new(false);
+        let (seen, ()) = alongside(
+            2,
+            || {
+                let t = std::time::Instant::now();
+                while !main_ran.load(SeqCst) && t.elapsed() < std::time::Duration::from_secs(30) {
+                    std::thread::yield_now();
+                }
+                main_ran.load(SeqCst)
+            },
+            || main_ran.store(true, SeqCst),
+        );
+        assert!(seen, "the main task did not run while the side task waited for it");
+    }
+
     /// Pieces that finish out of order are merged in order, never more than `window`
     /// ahead of the merge; a merge that says stop ends the stream there.
     #[test]
     fn streams_merge_in_order_and_stop_when_told() {
-        let exec = Rayon::default();
+        let exec = Rayon;
         let in_flight = std::sync::atomic::AtomicUsize::new(0);
         let most = std::sync::atomic::AtomicUsize::new(0);
         let merged = std::sync::atomic::AtomicUsize::new(0);
@@ -203,7 +241,7 @@ mod tests {
     /// workers waiting for it.
     #[test]
     fn a_panicking_piece_ends_the_stream() {
-        let exec = Rayon::default();
+        let exec = Rayon;
         let work = |i: usize| -> Piece {
             assert!(i != 17, "piece 17 fails");
             Box::new(i)

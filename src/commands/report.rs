@@ -10,8 +10,12 @@ pub fn report(args: &ReportArgs) -> Result<(), AppError> {
     let s = Settings::of(&args.sim);
     let sc = super::ask(load_one(&args.scenario)?, &args.ask)?;
     let (dir, files) = s.prepare(&sc.stem, super::asked_folder(&sc, Some("report")).as_deref())?;
-    let result = simulate(&sc, &s.sim, None).map_err(AppError::Run)?;
-    let exact = ExactStatus::compute(&sc, s.exact);
+    let (exact, result) = crate::parallel::alongside(
+        s.sim.threads,
+        || ExactStatus::compute(&sc, s.exact),
+        || simulate(&sc, &s.sim, None),
+    );
+    let result = result.map_err(AppError::Run)?;
     let mut report = RunReport::new(&sc, s.sim, s.seed_source, &result, &exact);
     report.by_share = args.sort == crate::cli::SortArg::Share;
     let view = RunView { report, with_page: true };

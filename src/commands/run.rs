@@ -17,8 +17,13 @@ pub fn run(args: &RunArgs) -> Result<(), AppError> {
     let sc = super::ask(load_one(args.scenario.as_deref().unwrap_or(bundled::DEFAULT))?, &args.ask)?;
     // Prepare the folder first, so that an unwritable --out fails before a long run.
     let (dir, mut files) = s.prepare(&sc.stem, super::asked_folder(&sc, None).as_deref())?;
-    let result = simulate_into(&sc, &s, args.per_run, &dir, &mut files)?;
-    let exact = if args.no_exact { ExactStatus::Skipped } else { ExactStatus::compute(&sc, s.exact) };
+    // The exact analysis takes one worker's turn while the others simulate.
+    let (exact, result) = crate::parallel::alongside(
+        s.sim.threads,
+        || if args.no_exact { ExactStatus::Skipped } else { ExactStatus::compute(&sc, s.exact) },
+        || simulate_into(&sc, &s, args.per_run, &dir, &mut files),
+    );
+    let result = result?;
     check_interrupt()?;
     let mut report = RunReport::new(&sc, s.sim, s.seed_source, &result, &exact);
     report.exact_states = args.exact_states;
