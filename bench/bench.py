@@ -20,6 +20,10 @@ usage: python3 bench/bench.py [--runs N] [--peer-runs N] [--memory] [--repeat K]
                     machine: with --no-build it uses the binary in target/release as is.
   --no-build        do not run cargo (the binaries in target/release must exist)
 
+The last lines give the share of a run spent where threads take turns
+(examples/merge_share.rs): the in-order merge of chunk results, and the path summary's
+stops; N threads cannot go faster than one thread divided by that share.
+
 "walk and counts" is examples/walk_probe.rs: the walk with branch and outcome counts
 only, in-process, one thread; on bench/chain_14x4.yaml (no conditions, no effects) it
 gives the fixed cost of a step. It needs python3 with numpy and pyyaml for the peer
@@ -97,6 +101,24 @@ def walk_probe(repeat, path, runs):
     return max(rates)
 
 
+def merge_share(path, runs, threads):
+    """examples/merge_share: the share of a simulation spent in the in-order merge and at
+    the path summary's stops (where one thread holds every shard of it)."""
+    probe = ROOT / "target" / "release" / "examples" / "merge_share"
+    lines = [l.split() for l in run([str(probe), str(path), str(runs), str(threads)])[2].splitlines()]
+    merge = float(lines[0][8])
+    stops, reductions, stop_share = int(lines[1][3]), int(lines[1][5]), float(lines[1][9])
+    return merge, stops, reductions, stop_share
+
+
+def print_merge_shares(scenarios, runs, threads):
+    print()
+    print(f"the parts of a simulation no two threads share ({runs:,} runs, {threads} thread(s), examples/merge_share):")
+    for name, path in scenarios:
+        merge, stops, reductions, stop_share = merge_share(path, runs, threads)
+        print(f"  {name}: in-order merge {100 * merge:.2f}% of the run; path summary stops {stops} ({reductions} reductions), {100 * stop_share:.2f}% of the run")
+
+
 def scaling(a, scenarios, tmp):
     counts = [int(t) for t in a.scaling.split(",")] if a.scaling != "auto" else None
     cores = os.cpu_count()
@@ -118,6 +140,8 @@ def scaling(a, scenarios, tmp):
             rate = a.runs / wall
             one = one or rate
             print(f"{name:<18} {t:>7} {rate:>13,.0f} {rate / one:>10.2f}x")
+    for t in sorted({1, counts[-1]}):
+        print_merge_shares(scenarios, a.runs, t)
 
 
 def main():
@@ -186,6 +210,7 @@ def main():
     print(f"random-number floor (bundled baseline, 14 branch draws per run, one thread): {floor:,.0f} runs/s")
     print(f"walk and counts on the fixed chain (bench/chain_14x4.yaml: 14 steps, no conditions, no effects): {chain:,.0f} runs/s = {1e9 / chain / 14:.1f} ns per step")
     print(f"simulation without exact analysis and paths (bundled, one thread, --no-exact --max-paths 0): {a.runs / t1:,.0f} runs/s = {100 * (a.runs / t1) / floor:.1f}% of the floor")
+    print_merge_shares(scenarios, a.runs, 1)
     if a.memory:
         print()
         for name, path in scenarios:
