@@ -3,8 +3,10 @@
 //! Runs are cut into chunks of [`CHUNK_RUNS`]. Batches of chunks run in parallel; each
 //! batch's results are merged into the total in chunk order before the next batch
 //! starts, so memory stays flat in the run count and every statistic is computed in the
-//! same order whatever the thread count. Run `i` always uses run key `i` of the seed, so
-//! the first 1,000 runs of `--runs 10000` are the runs of `--runs 1000`.
+//! same order whatever the thread count (the path summary is merged by shards, off the
+//! in-order merge, to the same result: see `path_shards`). Run `i` always uses run key
+//! `i` of the seed, so the first 1,000 runs of `--runs 10000` are the runs of
+//! `--runs 1000`.
 
 use super::collect::{Collectors, Kind};
 use super::path_shards::{self, Piece, ShardedPaths, StopStats};
