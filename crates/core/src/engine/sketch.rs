@@ -49,6 +49,71 @@ fn bucket(v: f64, ln_gamma: f64) -> i64 {
     if v > 0.0 { k } else { -k }
 }
 
+/// Values that surely fall in one bucket: those whose magnitude is more than
+/// [`Interior::MARGIN`] (relative) inside the bucket's edges `(γ^(j-1), γ^j]`, with the
+/// bucket's sign. [`bucket`] computes `ceil(ln|v| / ln γ)` with a relative error below
+/// 4e-16 (`ln`'s 2e-16, the division's half an ulp), which for a value between 1e-300
+/// and 1e300 is less than 2e-10 of a bucket, while a value `MARGIN` inside an edge is
+/// 5e-6 of a bucket away from it. The edges here are powers of `γ` by squaring (within
+/// 1e-10, relative, of the true ones), then multiplied or divided by `γ` one bucket at a
+/// time (a few ulps more each; a chunk cannot take more than a few thousand such steps
+/// before a logarithm sets them again). So for those values the logarithm cannot change
+/// the bucket.
+#[derive(Clone, Copy)]
+struct Interior {
+    /// The bucket's key and its edges, without the margin.
+    key: i64,
+    lo: f64,
+    hi: f64,
+}
+
+impl Interior {
+    const MARGIN: f64 = 1e-8;
+    /// Buckets stepped over before a value is given to [`bucket`] instead.
+    const MOST_STEPS: usize = 4;
+    /// Holds nothing.
+    const EMPTY: Interior = Interior { key: 0, lo: f64::INFINITY, hi: f64::NEG_INFINITY };
+
+    /// The bucket `key` (empty for the zero bucket, and where an edge is out of range).
+    fn of(key: i64) -> Interior {
+        let hi = powi(gamma(), key.abs() - OFFSET);
+        Interior { key, lo: hi / gamma(), hi }.checked()
+    }
+
+    fn checked(self) -> Interior {
+        if self.key == 0 || !(self.lo >= 1e-300 && self.hi <= 1e300) { Interior::EMPTY } else { self }
+    }
+
+    fn holds(&self, m: f64) -> bool {
+        m > self.lo * (1.0 + Self::MARGIN) && m < self.hi * (1.0 - Self::MARGIN)
+    }
+
+    /// The bucket of `v` if it is surely this one or one of the next few in the sorted
+    /// order (upwards for positive values, whose magnitudes grow; downwards for
+    /// negative ones); the interior moves to it.
+    fn find(&mut self, v: f64) -> Option<i64> {
+        let m = v.abs();
+        if self.key == 0 || (v > 0.0) != (self.key > 0) {
+            return None;
+        }
+        for _ in 0..=Self::MOST_STEPS {
+            if self.holds(m) {
+                return Some(self.key);
+            }
+            let next = if self.key > 0 {
+                Interior { key: self.key + 1, lo: self.hi, hi: self.hi * gamma() }
+            } else {
+                Interior { key: self.key + 1, lo: self.lo / gamma(), hi: self.lo }
+            };
+            *self = next.checked();
+            if self.key == 0 {
+                return None;
+            }
+        }
+        None
+    }
+}
+
 fn representative(key: i64) -> f64 {
     if key == 0 {
         return 0.0;
@@ -139,11 +204,22 @@ impl Sketch {
         Sketch::Exact(pairs).bounded()
     }
 
+    /// Sorted pairs cut into buckets. Sorted values come in runs of the same bucket, so
+    /// a value well inside the last bucket's edges ([`Interior`]) takes that bucket
+    /// without a logarithm; any other value takes [`bucket`]'s.
     fn to_buckets(pairs: &[(f64, u64)]) -> Vec<(i64, u64)> {
         let lg = ln(gamma());
         let mut out: Vec<(i64, u64)> = Vec::new();
+        let mut inside = Interior::EMPTY;
         for &(v, n) in pairs {
-            let k = bucket(v, lg);
+            let k = match inside.find(v) {
+                Some(k) => k,
+                None => {
+                    let k = bucket(v, lg);
+                    inside = Interior::of(k);
+                    k
+                }
+            };
             match out.last_mut() {
                 Some((last, c)) if *last == k => *c += n,
                 _ => out.push((k, n)),
@@ -287,6 +363,45 @@ mod tests {
         a.merge(&chunk);
         b.merge_bucketed(&chunk, ahead.as_deref());
         assert_eq!(a, b);
+    }
+
+    /// Cutting sorted values into buckets gives each value [`bucket`]'s bucket, for
+    /// values spread over many buckets and values at and next to bucket edges.
+    #[test]
+    fn buckets_of_sorted_values_are_each_values_bucket() {
+        let lg = ln(gamma());
+        let mut values: Vec<f64> = Vec::new();
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for i in 0..200_000u64 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let scale = [1e-9, 1e-3, 1.0, 7.0, 1e3, 1e12, 1e250][(i % 7) as usize];
+            values.push(if i % 3 == 0 { -u * scale } else { u * scale });
+        }
+        for j in [-12_000, -3_000, -1, 0, 1, 2, 57, 3_000, 12_000] {
+            let edge = powi(gamma(), j);
+            for v in [edge, edge.next_up(), edge.next_down(), edge * (1.0 + 2e-8), edge * (1.0 - 2e-8)] {
+                values.extend([v, -v]);
+            }
+        }
+        values.extend([0.0, 1e-13, -1e-13, 1e-12, f64::MIN_POSITIVE, 1e-310, 1e308, f64::MAX]);
+        sort_total(&mut values);
+        values.dedup();
+        let pairs: Vec<(f64, u64)> = values.iter().map(|&v| (v, 1)).collect();
+        let mut one_by_one: Vec<(i64, u64)> = Vec::new();
+        for &v in &values {
+            let k = bucket(v, lg);
+            match one_by_one.last_mut() {
+                Some((last, c)) if *last == k => *c += 1,
+                _ => one_by_one.push((k, 1)),
+            }
+        }
+        assert_eq!(Sketch::to_buckets(&pairs), one_by_one);
+        // A value and its negation are in buckets of opposite signs, even side by side.
+        let pair = Sketch::to_buckets(&[(-2.0, 1), (2.0, 1)]);
+        assert_eq!(pair, [(bucket(-2.0, lg), 1), (bucket(2.0, lg), 1)]);
     }
 
     #[test]
