@@ -193,9 +193,11 @@ fn threshold(counters: impl Iterator<Item = u64>, cap: usize) -> u64 {
     let mut by_value = [0usize; SMALL_COUNTER];
     let mut large = Vec::new();
     for c in counters {
-        match by_value.get_mut(c as usize) {
-            Some(n) => *n += 1,
-            None => large.push(c),
+        // Compared as u64: a 32-bit usize (WebAssembly) would cut a large counter short.
+        if c < SMALL_COUNTER as u64 {
+            by_value[c as usize] += 1;
+        } else {
+            large.push(c);
         }
     }
     if large.len() > cap {
