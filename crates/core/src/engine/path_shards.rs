@@ -193,10 +193,11 @@ impl ShardedPaths {
     fn open(&self, control: &mut Control) {
         while control.stop.is_none() {
             let Some((chunk, paths)) = control.waiting.pop_front() else { break };
-            if control.bound + paths > 2 * self.cap {
+            // Every open piece's paths are in the bound, a stop chunk's too (merging a
+            // piece takes off those it found already there).
+            control.bound += paths;
+            if control.bound > 2 * self.cap {
                 control.stop = Some((chunk, 0));
-            } else {
-                control.bound += paths;
             }
             self.open_below.store(chunk + 1, Ordering::Release);
         }

@@ -378,10 +378,11 @@ fn path_cap(max_paths: usize) -> usize {
 }
 
 /// Room reserved in the total path summary: what it can hold before a reduction (twice
-/// the cap, plus one chunk's paths), so that the hash table never needs to grow
-/// (growing doubles it, and for a moment holds both copies) and memory stays flat in
-/// the run count. The table rounds this up to a power of two slots at most 7/8 full; a
-/// smaller table is a faster merge (fewer cache misses).
+/// the cap, plus one chunk's paths), so that its hash tables (one per shard, each with
+/// its share of the room) do not need to grow (growing doubles a table, and for a
+/// moment holds both copies) and memory stays flat in the run count. A table rounds its
+/// share up to a power of two slots at most 7/8 full; smaller tables are a faster merge
+/// (fewer cache misses).
 fn path_room(cap: usize) -> usize {
     2 * cap + CHUNK_RUNS as usize
 }
