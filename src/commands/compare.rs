@@ -33,9 +33,13 @@ pub fn compare(args: &CompareArgs) -> Result<(), AppError> {
     let stem = base.file_name.rsplit_once('.').map_or(base.file_name.as_str(), |(s, _)| s).to_string();
     let stem = if args.options.is_some() { stem } else { base.stem.clone() };
     let (dir, out) = s.prepare(&stem, super::asked_folder(base, Some(&name)).as_deref())?;
-    let exact: Vec<ExactStatus> = scenarios.iter().map(|sc| ExactStatus::compute(sc, s.exact)).collect();
-    let pairs: Vec<Paired> =
-        scenarios[1..].iter().map(|v| paired(base, v, &s.sim)).collect::<Result<_, _>>().map_err(AppError::Run)?;
+    // The exact analyses take one worker's turn while the others simulate.
+    let (exact, pairs) = crate::parallel::alongside(
+        s.sim.threads,
+        || scenarios.iter().map(|sc| ExactStatus::compute(sc, s.exact)).collect::<Vec<_>>(),
+        || scenarios[1..].iter().map(|v| paired(base, v, &s.sim)).collect::<Result<Vec<Paired>, _>>(),
+    );
+    let pairs = pairs.map_err(AppError::Run)?;
     let ranking = by.map(|i| rank(&scenarios, &exact, &pairs, i, s.sim.runs));
     let view = CompareView { scenarios: &scenarios, exact, pairs, config: s.sim, report: args.report };
     check_interrupt()?;
