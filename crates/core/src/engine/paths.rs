@@ -169,50 +169,105 @@ pub fn absorb(
 /// drops the entries that reach 0, and returns the new bound on the runs of every path
 /// outside the summary (`dropped_bound`, raised by what was dropped).
 pub fn reduce(maps: &mut [&mut PathMap<PathEntry>], cap: usize, dropped_bound: u64) -> u64 {
-    let t = threshold(maps.iter().flat_map(|m| m.values().map(|e| e.reduced)), cap);
-    let mut dropped = dropped_bound;
-    for map in maps.iter_mut() {
-        map.retain(|_, e| {
-            e.reduced = e.reduced.saturating_sub(t);
-            if e.reduced == 0 {
-                dropped = dropped.max(e.count + e.entered_after);
-            }
-            e.reduced > 0
-        });
+    let mut census = Census::default();
+    for map in maps.iter() {
+        census.count(map);
     }
-    dropped
+    let t = census.threshold(cap);
+    for map in maps.iter_mut() {
+        cut(map, t);
+    }
+    census.dropped_bound(t, dropped_bound)
+}
+
+/// Subtracts `t` from every reduced counter of `map` and drops the entries that reach 0
+/// (the second half of a reduction, once [`Census::threshold`] has given `t`).
+pub fn cut(map: &mut PathMap<PathEntry>, t: u64) {
+    map.retain(|_, e| {
+        e.reduced = e.reduced.saturating_sub(t);
+        e.reduced > 0
+    });
 }
 
 /// Counters below this are counted by value when looking for the threshold.
 const SMALL_COUNTER: usize = 64;
 
-/// The `(cap + 1)`-th largest of `counters` (of which there are more than `cap + 1`):
-/// small counters, most of them in a flat distribution, are counted by value and only
-/// the larger ones are kept for a selection.
-fn threshold(counters: impl Iterator<Item = u64>, cap: usize) -> u64 {
-    let mut by_value = [0usize; SMALL_COUNTER];
-    let mut large = Vec::new();
-    for c in counters {
-        // Compared as u64: a 32-bit usize (WebAssembly) would cut a large counter short.
-        if c < SMALL_COUNTER as u64 {
-            by_value[c as usize] += 1;
-        } else {
-            large.push(c);
+/// What a reduction needs to know of a summary, gathered map by map (so that the maps
+/// of a sharded summary can be counted by different threads and the counts added up):
+/// how many counters take each small value and the largest bound among the paths with
+/// that value, and the larger counters one by one with their paths' bounds. A path's
+/// bound is its count plus its bound before entry: what it may have had in all, which
+/// is what the summary must remember of it if it is dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Census {
+    by_value: [usize; SMALL_COUNTER],
+    bound_by_value: [u64; SMALL_COUNTER],
+    /// `(counter, bound)` of the counters of [`SMALL_COUNTER`] or more.
+    large: Vec<(u64, u64)>,
+}
+
+impl Default for Census {
+    fn default() -> Self {
+        Census { by_value: [0; SMALL_COUNTER], bound_by_value: [0; SMALL_COUNTER], large: Vec::new() }
+    }
+}
+
+impl Census {
+    /// Adds the entries of one map.
+    pub fn count(&mut self, map: &PathMap<PathEntry>) {
+        for e in map.values() {
+            let bound = e.count + e.entered_after;
+            // Compared as u64: a 32-bit usize (WebAssembly) would cut a large counter short.
+            if e.reduced < SMALL_COUNTER as u64 {
+                let v = e.reduced as usize;
+                self.by_value[v] += 1;
+                self.bound_by_value[v] = self.bound_by_value[v].max(bound);
+            } else {
+                self.large.push((e.reduced, bound));
+            }
         }
     }
-    if large.len() > cap {
-        return *large.select_nth_unstable_by(cap, |a, b| b.cmp(a)).1;
-    }
-    // The counter at place `cap` (from 0, largest first) is the one at place
-    // `cap - large.len()` among the small ones.
-    let mut place = cap - large.len();
-    for (value, &n) in by_value.iter().enumerate().rev() {
-        if n > place {
-            return value as u64;
+
+    /// Adds another census (of other maps).
+    pub fn add(&mut self, other: &Census) {
+        for v in 0..SMALL_COUNTER {
+            self.by_value[v] += other.by_value[v];
+            self.bound_by_value[v] = self.bound_by_value[v].max(other.bound_by_value[v]);
         }
-        place -= n;
+        self.large.extend_from_slice(&other.large);
     }
-    unreachable!("a reduction only happens with more than twice `cap` counters")
+
+    /// The `(cap + 1)`-th largest counter (there must be more than `cap + 1`).
+    pub fn threshold(&mut self, cap: usize) -> u64 {
+        if self.large.len() > cap {
+            return self.large.select_nth_unstable_by(cap, |a, b| b.0.cmp(&a.0)).1.0;
+        }
+        // The counter at place `cap` (from 0, largest first) is the one at place
+        // `cap - large.len()` among the small ones.
+        let mut place = cap - self.large.len();
+        for (value, &n) in self.by_value.iter().enumerate().rev() {
+            if n > place {
+                return value as u64;
+            }
+            place -= n;
+        }
+        unreachable!("a reduction only happens with more than twice `cap` counters")
+    }
+
+    /// The bound on every path outside the summary once counters up to `t` are dropped,
+    /// given the bound before.
+    pub fn dropped_bound(&self, t: u64, before: u64) -> u64 {
+        let small = self.by_value.iter().zip(&self.bound_by_value).enumerate();
+        let small = small.filter(|(v, (n, _))| **n > 0 && *v as u64 <= t).map(|(_, (_, b))| *b);
+        let large = self.large.iter().filter(|(c, _)| *c <= t).map(|(_, b)| *b);
+        small.chain(large).fold(before, u64::max)
+    }
+
+    /// The entries left once counters up to `t` are dropped.
+    pub fn survivors(&self, t: u64) -> usize {
+        let small: usize = self.by_value.iter().enumerate().filter(|(v, _)| *v as u64 > t).map(|(_, n)| n).sum();
+        small + self.large.iter().filter(|(c, _)| *c > t).count()
+    }
 }
 
 /// What [`PathTally::top_paths`] found.
@@ -248,7 +303,8 @@ mod tests {
     use super::*;
 
     /// The threshold is the `(cap + 1)`-th largest counter, found by sorting, whether it
-    /// falls among the small counters or the large ones.
+    /// falls among the small counters or the large ones; the census also gives the bound
+    /// of what is dropped and how many entries are left, as a look at every entry does.
     #[test]
     fn threshold_is_the_counter_after_the_cap() {
         let mut state = 0x2545_f491_4f6c_dd1du64;
@@ -270,7 +326,19 @@ mod tests {
             let cap = (round as usize * 13) % (n - 1);
             let mut sorted = counters.clone();
             sorted.sort_unstable_by(|a, b| b.cmp(a));
-            assert_eq!(threshold(counters.into_iter(), cap), sorted[cap], "round {round}, cap {cap}");
+            let mut map = PathMap::default();
+            for (i, &c) in counters.iter().enumerate() {
+                let i = i as u64;
+                let e = PathEntry { count: c + i % 3, reduced: c, entered_after: i % 5, first_run: i, outcome: 0 };
+                map.insert((i, i), e);
+            }
+            let mut census = Census::default();
+            census.count(&map);
+            let t = census.threshold(cap);
+            assert_eq!(t, sorted[cap], "round {round}, cap {cap}");
+            let dropped = map.values().filter(|e| e.reduced <= t).map(|e| e.count + e.entered_after).max();
+            assert_eq!(census.dropped_bound(t, 7), dropped.unwrap_or(0).max(7), "round {round}");
+            assert_eq!(census.survivors(t), counters.iter().filter(|&&c| c > t).count(), "round {round}");
         }
     }
 
