@@ -9,10 +9,13 @@
 //! Runs `simulate` as `whatif run` does (path summary of 20 rows, no files) on the
 //! CLI's thread pool, with the merge timed. Prints
 //! `merge_share THREADS in_order_merge_ms M of wall_ms W share S bound B`, then the
-//! path summary's stops (where every shard of it waits while one thread counts it and
-//! reduces it if it is over its limit): `merge_share THREADS path_summary_stops N
-//! reductions R held_ms H share S`. Builds from before the sharded summary print the
-//! first line only: remove the second `println!` to build this file there.
+//! path summary's stops (chunks where every shard of the summary waits until it has
+//! been counted): `merge_share THREADS path_summary_stops N reductions R held_ms H
+//! share S census_ms C`. H is the time one thread held every shard (counting them, and
+//! at a reduction working out the threshold); C is the time the shards took for their
+//! censuses at reductions, each on its own, in parallel. Builds from before the sharded
+//! summary print the first line only: remove the second `println!` to build this file
+//! there.
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 use whatif::engine::simulate::{SimConfig, simulate};
@@ -77,10 +80,11 @@ fn main() {
     );
     let stops = result.path_stops;
     println!(
-        "merge_share {threads} path_summary_stops {} reductions {} held_ms {:.1} share {:.4}",
+        "merge_share {threads} path_summary_stops {} reductions {} held_ms {:.1} share {:.4} census_ms {:.1}",
         stops.stops,
         stops.reductions,
         stops.held.as_secs_f64() * 1e3,
-        stops.held.as_secs_f64() / wall
+        stops.held.as_secs_f64() / wall,
+        stops.census.as_secs_f64() * 1e3
     );
 }

@@ -3,24 +3,28 @@
 //!
 //! Merging every chunk's paths into one [`PathTally`] is serial work (a chunk is merged
 //! after the one before it) and took 7-8% of a one-thread run, so on many threads it
-//! would cap the speed-up near thirteen, and lower as its cache misses grow. Here the summary is [`SHARDS`] maps, a path
-//! going to the one its hash's top bits name. The worker that counted a chunk cuts its
-//! paths the same way ([`split`]); the ordered merge only hands the pieces over
-//! ([`ShardedPaths::push`]); and any thread with a moment (a worker between chunks)
-//! merges whatever pieces are ready ([`ShardedPaths::help`]): each shard takes its
-//! pieces in chunk order, while other threads merge other shards.
+//! would cap the speed-up near thirteen, and lower as its cache misses grow. Here the
+//! summary is [`SHARDS`] maps, a path going to the one its hash's top bits name. The
+//! worker that counted a chunk cuts its paths the same way ([`split`]); the ordered
+//! merge only hands the pieces over ([`ShardedPaths::push`]); and any thread with a
+//! moment (a worker between chunks) merges whatever pieces are ready
+//! ([`ShardedPaths::help`]): each shard takes its pieces in chunk order, while other
+//! threads merge other shards.
 //!
 //! The result is that of [`PathTally::merge`], chunk after chunk. A path only ever
 //! meets the pieces of its own shard, and the one step that looks at the whole summary,
 //! the reduction when it holds more than twice the cap, happens only at a chunk where
 //! every shard has stopped. Shards run ahead as long as an upper bound on the summary's
-//! size (its size at the last stop, plus the paths of every chunk since) rules a
-//! reduction out. The first chunk that could take it past the limit is a stop: every
-//! shard merges that chunk and goes no further, and the last shard to get there counts
-//! the summary and reduces it if it is over the limit, as the serial merge would have
-//! after that chunk.
+//! size (its size at the last stop, plus the paths of every chunk since, less those a
+//! merged piece found already there) rules a reduction out. The first chunk that could
+//! take it past the limit is a stop: every shard merges that chunk and goes no further,
+//! and the last shard to get there counts the summary. If it is over the limit, it is
+//! reduced as the serial merge would have after that chunk, mostly in parallel: each
+//! shard takes a census of its counters ([`Census`]), the last one counted works out
+//! the threshold and the new bound on dropped paths, and each shard subtracts the
+//! threshold from its counters (dropping those it takes to zero) when it next merges.
 
-use super::paths::{PathEntry, PathMap, PathTally, absorb, reduce};
+use super::paths::{Census, PathEntry, PathMap, PathTally, absorb, cut};
 use crate::clock::Stopwatch;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -76,6 +80,11 @@ struct Table {
     entries: PathMap<PathEntry>,
     /// The summary's bound on paths outside it, as of the last reduction.
     dropped_bound: u64,
+    /// A reduction's threshold not yet applied to this shard (the next merge applies
+    /// it first).
+    cut: Option<u64>,
+    /// The summary is over its limit at a stop: this shard's [`Census`] is wanted.
+    census_due: bool,
 }
 
 struct Control {
@@ -90,6 +99,9 @@ struct Control {
     reduced: bool,
     dropped_bound: u64,
     stops: StopStats,
+    /// At a stop where the summary is over its limit: the census of the shards counted
+    /// so far, and how many are left.
+    census: Option<(Census, usize)>,
 }
 
 /// What the stops cost (for the benchmarks: the one step of the summary that no two
@@ -100,9 +112,13 @@ pub struct StopStats {
     pub stops: u64,
     /// Stops where it was over its limit and reduced.
     pub reductions: u64,
-    /// Time spent counting and reducing, with every shard held (zero where there is no
-    /// clock, in a browser).
+    /// Time spent with every shard held: counting the summary at each stop, and at a
+    /// reduction, working out the threshold and handing it to the shards (zero where
+    /// there is no clock, in a browser).
     pub held: std::time::Duration,
+    /// Time the shards spent on their censuses at reductions, each shard on its own
+    /// (in parallel, while the stop holds them).
+    pub census: std::time::Duration,
 }
 
 impl ShardedPaths {
@@ -117,6 +133,8 @@ impl ShardedPaths {
             table: Mutex::new(Table {
                 entries: PathMap::with_capacity_and_hasher(per_shard, Default::default()),
                 dropped_bound: 0,
+                cut: None,
+                census_due: false,
             }),
             inbox: Mutex::new(VecDeque::new()),
             merged: AtomicU64::new(0),
@@ -128,6 +146,7 @@ impl ShardedPaths {
             reduced: false,
             dropped_bound: 0,
             stops: StopStats::default(),
+            census: None,
         };
         ShardedPaths {
             cap,
@@ -173,12 +192,17 @@ impl ShardedPaths {
 
     /// Merges every remaining piece and returns the summary, with what its stops cost.
     pub fn finish(self) -> (PathTally, StopStats) {
-        while self.shards.iter().any(|s| !lock(&s.inbox).is_empty()) {
+        while self.shards.iter().any(|s| !lock(&s.inbox).is_empty()) || lock(&self.control).census.is_some() {
             self.help(true);
         }
         let control = self.control.into_inner().unwrap_or_else(|e| e.into_inner());
-        let tables: Vec<Table> =
+        let mut tables: Vec<Table> =
             self.shards.into_iter().map(|s| s.table.into_inner().unwrap_or_else(|e| e.into_inner())).collect();
+        for table in &mut tables {
+            if let Some(t) = table.cut.take() {
+                cut(&mut table.entries, t);
+            }
+        }
         let mut tally = PathTally::with_capacity(tables.iter().map(|t| t.entries.len()).sum());
         for table in tables {
             tally.entries.extend(table.entries);
@@ -204,8 +228,35 @@ impl ShardedPaths {
     }
 
     /// Merges the open pieces of one shard, whose table the caller has locked; the last
-    /// shard to merge a stop chunk counts the summary.
+    /// shard to merge a stop chunk counts the summary. At a stop where the summary is
+    /// over its limit, takes the shard's census instead; the last shard counted reduces.
     fn drain(&self, shard: &Shard, mut table: MutexGuard<'_, Table>) {
+        if let Some(t) = table.cut.take() {
+            cut(&mut table.entries, t);
+        }
+        if table.census_due {
+            table.census_due = false;
+            let clock = Stopwatch::start();
+            let mut census = Census::default();
+            census.count(&table.entries);
+            drop(table);
+            let last = {
+                let mut control = lock(&self.control);
+                control.stops.census += clock.elapsed();
+                match &mut control.census {
+                    Some((total, left)) => {
+                        total.add(&census);
+                        *left -= 1;
+                        *left == 0
+                    }
+                    None => false,
+                }
+            };
+            if last {
+                self.reduce_at_stop();
+            }
+            return;
+        }
         loop {
             let open_below = self.open_below.load(Ordering::Acquire);
             let next = {
@@ -238,34 +289,53 @@ impl ShardedPaths {
         }
     }
 
-    /// Every shard has merged the stop chunk and none has gone further: reduces the
-    /// summary if it is over its limit, then opens the chunks that follow.
+    /// Every shard has merged the stop chunk and none has gone further: counts the
+    /// summary, and if it is over its limit asks every shard for its census (taken by
+    /// whichever threads merge next, in parallel); otherwise opens the chunks that
+    /// follow.
     fn count_at_stop(&self) {
         let clock = Stopwatch::start();
         let mut tables: Vec<MutexGuard<'_, Table>> = self.shards.iter().map(|s| lock(&s.table)).collect();
-        let size = |tables: &[MutexGuard<'_, Table>]| tables.iter().map(|t| t.entries.len()).sum::<usize>();
-        // The reduction runs without the control lock, so that the ordered merge can
-        // go on handing pieces over meanwhile; holding every table is enough.
-        let before = tables[0].dropped_bound;
-        let reduced_to = (size(&tables) > 2 * self.cap).then(|| {
-            let mut maps: Vec<&mut PathMap<PathEntry>> = tables.iter_mut().map(|t| &mut t.entries).collect();
-            let dropped_bound = reduce(&mut maps, self.cap, before);
-            for table in &mut tables {
-                table.dropped_bound = dropped_bound;
-            }
-            dropped_bound
-        });
+        let size: usize = tables.iter().map(|t| t.entries.len()).sum();
         let mut control = lock(&self.control);
-        if let Some(dropped_bound) = reduced_to {
-            control.dropped_bound = dropped_bound;
-            control.reduced = true;
-            control.stops.reductions += 1;
-        }
         control.stops.stops += 1;
+        if size > 2 * self.cap {
+            for table in &mut tables {
+                table.census_due = true;
+            }
+            control.census = Some((Census::default(), SHARDS));
+        } else {
+            control.bound = size;
+            control.stop = None;
+            self.open(&mut control);
+        }
         control.stops.held += clock.elapsed();
-        control.bound = size(&tables);
+    }
+
+    /// Every shard's census is in: works out the threshold and the new bound on dropped
+    /// paths, hands the threshold to the shards (each applies it before its next merge,
+    /// so the cuts too are made in parallel) and opens the chunks that follow.
+    fn reduce_at_stop(&self) {
+        let clock = Stopwatch::start();
+        let (t, dropped_bound, survivors) = {
+            let mut control = lock(&self.control);
+            let Some((mut census, _)) = control.census.take() else { return };
+            let t = census.threshold(self.cap);
+            (t, census.dropped_bound(t, control.dropped_bound), census.survivors(t))
+        };
+        let mut tables: Vec<MutexGuard<'_, Table>> = self.shards.iter().map(|s| lock(&s.table)).collect();
+        for table in &mut tables {
+            table.cut = Some(t);
+            table.dropped_bound = dropped_bound;
+        }
+        let mut control = lock(&self.control);
+        control.dropped_bound = dropped_bound;
+        control.reduced = true;
+        control.bound = survivors;
         control.stop = None;
+        control.stops.reductions += 1;
         self.open(&mut control);
+        control.stops.held += clock.elapsed();
     }
 }
 
@@ -333,6 +403,32 @@ mod tests {
                 same(&serial, &sharded);
                 assert_eq!(serial.reduced, cap < 1000, "seed {seed}");
             }
+        }
+    }
+
+    /// Many small streams (chunks of random sizes, tails and caps, pieces merged at
+    /// random moments) against the serial merge: the bound must call a stop at every
+    /// chunk after which the serial merge reduces, whatever the sizes.
+    #[test]
+    fn random_streams_give_the_serial_merge() {
+        for seed in 0..300u64 {
+            let mut next = xorshift(seed + 100);
+            let cap = 5 + (next() % 60) as usize;
+            let tail = 10 + next() % 400;
+            let (mut serial, sharded) = (PathTally::default(), ShardedPaths::new(cap, 4 * cap));
+            let mut run = 0;
+            for c in 0..40u64 {
+                let runs = 1 + next() % 120;
+                let part = chunk(&mut next, run, runs, tail);
+                run += runs;
+                serial.merge(part.clone(), cap);
+                sharded.push(c, split(part));
+                if next().is_multiple_of(2) {
+                    sharded.help(next().is_multiple_of(2));
+                }
+            }
+            let (sharded, _) = sharded.finish();
+            same(&serial, &sharded);
         }
     }
 
