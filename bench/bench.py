@@ -106,17 +106,18 @@ def merge_share(path, runs, threads):
     the path summary's stops (where one thread holds every shard of it)."""
     probe = ROOT / "target" / "release" / "examples" / "merge_share"
     lines = [l.split() for l in run([str(probe), str(path), str(runs), str(threads)])[2].splitlines()]
-    merge = float(lines[0][8])
+    merge, wall_ms = float(lines[0][8]), float(lines[0][6])
     stops, reductions, stop_share = int(lines[1][3]), int(lines[1][5]), float(lines[1][9])
-    return merge, stops, reductions, stop_share
+    census_share = float(lines[1][11]) / wall_ms if len(lines[1]) > 11 else 0.0
+    return merge, stops, reductions, stop_share, census_share
 
 
 def print_merge_shares(scenarios, runs, threads):
     print()
     print(f"the parts of a simulation no two threads share ({runs:,} runs, {threads} thread(s), examples/merge_share):")
     for name, path in scenarios:
-        merge, stops, reductions, stop_share = merge_share(path, runs, threads)
-        print(f"  {name}: in-order merge {100 * merge:.2f}% of the run; path summary stops {stops} ({reductions} reductions), {100 * stop_share:.2f}% of the run")
+        merge, stops, reductions, stop_share, census_share = merge_share(path, runs, threads)
+        print(f"  {name}: in-order merge {100 * merge:.2f}% of the run; path summary stops {stops} ({reductions} reductions): every shard held by one thread {100 * stop_share:.2f}% of the run, shard censuses (in parallel) {100 * census_share:.2f}%")
 
 
 def scaling(a, scenarios, tmp):
