@@ -16,7 +16,9 @@ usage: python3 bench/bench.py [--runs N] [--peer-runs N] [--memory] [--repeat K]
                     of today's engine against it measured in the same invocation
   --scaling [LIST]  only time `whatif run` (default options) on both files at each
                     thread count of LIST (default 1,2,4,...,cores) and print the speed
-                    against one thread; no peer. This is the script for a many-core
+                    against one thread; no peer. Then the machine's own ceiling: as many
+                    one-thread processes at once as the most threads, against one
+                    alone (a tenth of the runs each). This is the script for a many-core
                     machine: with --no-build it uses the binary in target/release as is.
   --no-build        do not run cargo (the binaries in target/release must exist)
 
@@ -120,6 +122,30 @@ def print_merge_shares(scenarios, runs, threads):
         print(f"  {name}: in-order merge {100 * merge:.2f}% of the run; path summary stops {stops} ({reductions} reductions): every shard held by one thread {100 * stop_share:.2f}% of the run, shard censuses (in parallel) {100 * census_share:.2f}%")
 
 
+def together(cmds):
+    """Starts every command at once; returns the wall time until the last one ends."""
+    start = time.perf_counter()
+    procs = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for c in cmds]
+    for p, c in zip(procs, cmds):
+        if p.wait() != 0:
+            sys.exit(f"failed: {' '.join(map(str, c))}\n{p.stderr.read().decode()}")
+    return time.perf_counter() - start
+
+
+def machine_ceiling(a, scenarios, tmp, n):
+    """What the machine gives work that shares nothing: n one-thread processes at once
+    against one alone. Per-core speed drops when every core is busy (clock, shared
+    caches and memory), and no thread count can beat that."""
+    print()
+    print(f"the machine's own ceiling: {n} independent one-thread `whatif run` processes at once against one alone ({a.runs // 10:,} runs each, best of {a.repeat}):")
+    for name, path in scenarios:
+        for label, extra in [("default", []), ("--no-exact --max-paths 0", ["--no-exact", "--max-paths", "0"])]:
+            cmd = lambda i: [str(WHATIF), "run", str(path), "--quiet", "--out", str(tmp / f"c{i}"), "--runs", str(a.runs // 10), "--threads", "1"] + extra
+            alone = min(together([cmd(0)]) for _ in range(a.repeat))
+            many = min(together([cmd(i) for i in range(n)]) for _ in range(a.repeat))
+            print(f"  {name} ({label}): each at {alone / many:.2f} of its speed alone, {n * alone / many:.2f}x one alone together")
+
+
 def scaling(a, scenarios, tmp):
     counts = [int(t) for t in a.scaling.split(",")] if a.scaling != "auto" else None
     cores = os.cpu_count()
@@ -143,6 +169,8 @@ def scaling(a, scenarios, tmp):
             print(f"{name:<18} {t:>7} {rate:>13,.0f} {rate / one:>10.2f}x")
     for t in sorted({1, counts[-1]}):
         print_merge_shares(scenarios, a.runs, t)
+    if counts[-1] > 1:
+        machine_ceiling(a, scenarios, tmp, counts[-1])
 
 
 def main():
