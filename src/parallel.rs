@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex};
 use whatif_core::executor::{Executor, Piece, Serial};
 
-/// The executor: chunks on the thread pool of their thread count ([`pool`]).
+/// The executor: chunks on the thread pool of their thread count (one pool per thread
+/// count, kept for the process).
 #[derive(Default)]
 pub struct Rayon;
 

@@ -3,7 +3,7 @@
 //!
 //! A [`CsvTable`] (from the core, which the browser page shares) turns a [`RunReport`]
 //! into one CSV file (README, "Output files").
-//! [`write_run`] writes them all through an atomic [`atomic::FileSet`]; the terminal
+//! [`write_files`] writes them all through an atomic [`atomic::FileSet`]; the terminal
 //! table is in [`terminal`].
 
 pub mod analyses;

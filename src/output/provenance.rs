@@ -2,7 +2,7 @@
 //! (title, description, sources, file and SHA-256), the seed and runs, the version, and
 //! the command that writes the same files again.
 //!
-//! `run` folders get these rows at the top of their `manifest.csv` (see [`super::manifest`]);
+//! `run` folders get these rows at the top of their `manifest.csv` (see `output/manifest.rs`);
 //! each analysis (`sweep`, `sensitivity`, `converge`, `compare`, `report`) writes
 //! [`analysis_manifest`] beside its own files.
 

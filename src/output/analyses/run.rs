@@ -1,4 +1,4 @@
-//! `whatif run` (and `report`): the CSV tables of a run (one [`CsvTable`] module each),
+//! `whatif run` (and `report`): the CSV tables of a run (one [`crate::output::CsvTable`] module each),
 //! the optional report page, the terminal summary and the JSON document.
 
 use super::Presenter;

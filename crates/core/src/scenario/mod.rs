@@ -1,7 +1,8 @@
 //! Scenario files: the serde model, loading, validation into a compiled form, and the
 //! condition language.
 //!
-//! [`load_file`] and [`load_str`] are the entry points. What they return, [`Scenario`],
+//! [`load_str`] and [`load_str_with`] are the entry points (the command line's
+//! `whatif::files::load_file` reads a file and calls them). What they return, [`Scenario`],
 //! is what the engine sees: plain vectors and indexes, with every id resolved and every
 //! condition parsed, so the walk never touches a string or a hash map.
 
