@@ -18,7 +18,13 @@
 //!   one, so the draw is not on the chain of steps that wait for each other.
 //! - Visit counts are kept only when some node lies on a cycle or some condition reads
 //!   them; otherwise every visit is the first.
+//! - Each row of running sums has a table of [`BUCKETS`] entries, one per value of a
+//!   draw's top [`BUCKET_BITS`] bits: where every draw with those bits chooses the same
+//!   branch (all but about one entry per branch boundary), the entry names it, and the
+//!   walk takes it without turning the draw into a number or comparing it with the row.
+//!   The comparison was most of the wait from one step to the next.
 
+use super::rng::unit;
 use super::walk::pick;
 use crate::scenario::condition::{CmpOp, Read};
 use crate::scenario::weights::{Leaf, LeafTable, NodeWeights};
@@ -29,6 +35,17 @@ pub const WIDTH: usize = 4;
 
 /// Constant-addition slots per branch.
 pub const ADD_SLOTS: usize = 2;
+
+/// Bucket entries per row: draws are looked up by their top [`BUCKET_BITS`] bits.
+pub const BUCKET_BITS: u32 = 8;
+pub const BUCKETS: usize = 1 << BUCKET_BITS;
+
+/// A bucket whose draws do not all choose the same branch.
+pub const FALLBACK: u8 = u8::MAX;
+
+/// The most rows of [`Plan::cum`] that get buckets (512 KB, a few ms to fill); a plan
+/// with more has none, and its walk compares every draw.
+pub const BUCKET_ROWS: usize = 2048;
 
 /// "None" in a `u32` field.
 pub const NONE: u32 = u32::MAX;
@@ -158,6 +175,11 @@ pub struct Plan {
     /// The other leaf tests.
     pub leaves: Vec<Leaf>,
     pub tables: Vec<u32>,
+    /// Per row of [`Plan::cum`], [`BUCKETS`] entries: the branch (local index) every
+    /// draw whose top bits are the entry's index chooses from that row, or [`FALLBACK`]
+    /// where a row's running sums part those draws (then the draw is compared with them).
+    /// Empty where the plan has more than [`BUCKET_ROWS`] rows.
+    pub buckets: Vec<u8>,
     pub effects: Vec<OrderedEffect>,
     /// Per indicator, then the scratch slot: the clamp bounds.
     pub bounds: Vec<(f64, f64)>,
@@ -210,6 +232,7 @@ impl Plan {
             cmps: Vec::new(),
             leaves: Vec::new(),
             tables: Vec::new(),
+            buckets: Vec::new(),
             effects: Vec::new(),
             bounds: sc.indicators.iter().map(|i| (i.min, i.max)).chain([(f64::NEG_INFINITY, f64::INFINITY)]).collect(),
             starts: sc.indicators.iter().map(|i| i.start).chain([0.0]).collect(),
@@ -270,7 +293,48 @@ impl Plan {
             || !plan.took.is_empty()
             || !plan.leaves.is_empty()
             || plan.nodes.iter().any(|n| n.sums == Sums::Direct);
+        plan.fill_buckets();
         plan
+    }
+
+    /// The rows' buckets. A choice is a nondecreasing function of the draw (of the
+    /// target `u * total`, then of the count of running sums at or below it), so where
+    /// the lowest and the highest draw of a bucket choose the same branch, every draw in
+    /// it does.
+    fn fill_buckets(&mut self) {
+        if self.cum.len() > BUCKET_ROWS {
+            return;
+        }
+        let mut buckets = vec![FALLBACK; self.cum.len() * BUCKETS];
+        let view = self.view();
+        // Nodes whose rows the walk compares in blocks: at most 2 * WIDTH branches, so a
+        // branch's index fits below FALLBACK.
+        for node in self.nodes.iter().filter(|n| n.blocks > 0) {
+            for row in self.rows_of(node) {
+                let entries = &mut buckets[row as usize * BUCKETS..(row as usize + 1) * BUCKETS];
+                for (k, entry) in entries.iter_mut().enumerate() {
+                    let lowest = (k as u64) << (64 - BUCKET_BITS);
+                    let highest = lowest | (u64::MAX >> BUCKET_BITS);
+                    let (a, b) = (view.pick(node, row, unit(lowest)), view.pick(node, row, unit(highest)));
+                    *entry = if a == b { a as u8 } else { FALLBACK };
+                }
+            }
+        }
+        self.buckets = buckets;
+    }
+
+    /// The rows a node can choose from: its fixed row, or every row of its leaf table
+    /// (none for a node whose own weights compute its row).
+    fn rows_of(&self, node: &PlanNode) -> Vec<u32> {
+        match node.sums {
+            Sums::Fixed => vec![node.cum],
+            Sums::Leaves(l) => {
+                let width = l.word.1 + (l.took.1 - l.took.0) + (l.cmp.1 - l.cmp.0) + (l.other.1 - l.other.0);
+                let table = &self.tables[l.table as usize..l.table as usize + (1usize << width)];
+                table.iter().copied().filter(|&r| r != NONE).collect()
+            }
+            Sums::Direct => Vec::new(),
+        }
     }
 
     fn push_row(&mut self, row: &[f64]) -> u32 {
@@ -390,6 +454,7 @@ impl Plan {
             cmps: &self.cmps,
             leaves: &self.leaves,
             tables: &self.tables,
+            buckets: &self.buckets,
         }
     }
 }
@@ -405,6 +470,7 @@ pub struct View<'p> {
     pub cmps: &'p [IndTest],
     pub leaves: &'p [Leaf],
     pub tables: &'p [u32],
+    pub buckets: &'p [u8],
 }
 
 impl<'p> View<'p> {
@@ -429,6 +495,18 @@ impl<'p> View<'p> {
             }
         }
         self.tables[l.table as usize + truth]
+    }
+
+    /// The branch (local index) chosen by the draw `bits` from row `at`: from the row's
+    /// bucket where it has one branch, else by comparing the draw's number with the row.
+    /// Only for plans with buckets.
+    #[inline(always)]
+    pub fn pick_bits(&self, node: &PlanNode, at: u32, bits: u64) -> usize {
+        let b = self.buckets[at as usize * BUCKETS + (bits >> (64 - BUCKET_BITS)) as usize];
+        if b != FALLBACK {
+            return b as usize;
+        }
+        self.pick(node, at, unit(bits))
     }
 
     /// The branch (local index) chosen by `u` from row `at`.
@@ -513,6 +591,87 @@ mod tests {
         let mixed = &files[files.len() - 1];
         let slots: Vec<u8> = Plan::new(mixed).nodes.iter().map(|n| n.slots).collect();
         assert_eq!(slots, [1, 2, 0]);
+    }
+
+    /// The draws a test tries on a row: at and next to every bucket's edges, and some
+    /// from inside buckets.
+    fn draws(seed: u64) -> impl Iterator<Item = u64> {
+        let edges = (0..BUCKETS as u64).flat_map(|k| {
+            let lowest = k << (64 - BUCKET_BITS);
+            let highest = lowest | (u64::MAX >> BUCKET_BITS);
+            [lowest, lowest.wrapping_sub(1), lowest + 1, highest - 1, highest, highest.wrapping_add(1)]
+        });
+        edges.chain((0..4000).map(move |i| crate::engine::rng::mix64(seed ^ i)))
+    }
+
+    /// Every row's buckets choose what comparing the draw's number with the row
+    /// chooses, for rows of one to eight branches with zero, tiny, huge and equal
+    /// weights (single-node files, so each row is a node's fixed row).
+    #[test]
+    fn buckets_choose_what_the_comparison_chooses() {
+        let menu = ["0", "1", "3", "1e-300", "1e300", "0.1", "7.25", "1e-12", "2", "0.3333333333333333"];
+        let mut bucketed = 0;
+        for case in 0..300u64 {
+            let n = 1 + (case % 8) as usize;
+            let mut weights: Vec<&str> =
+                (0..n).map(|j| menu[(crate::engine::rng::mix64(case * 16 + j as u64) % 10) as usize]).collect();
+            if weights.iter().all(|w| *w == "0") {
+                weights[n / 2] = "1";
+            }
+            let branches: String =
+                weights.iter().enumerate().map(|(j, w)| format!("      - {{ id: b{j}, weight: {w} }}\n")).collect();
+            let src =
+                format!("whatif: 1\ntitle: T\nillustrative: true\nstart: a\nnodes:\n  a:\n    branches:\n{branches}");
+            let sc = crate::scenario::load_str("t.yaml", &src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+            let plan = Plan::new(&sc);
+            let (view, node) = (plan.view(), &plan.nodes[0]);
+            assert!(node.blocks > 0 || weights.contains(&"1e300"), "{weights:?}");
+            for bits in draws(case) {
+                let u = unit(bits);
+                assert_eq!(
+                    view.pick_bits(node, node.cum, bits),
+                    view.pick(node, node.cum, u),
+                    "{weights:?}, draw {bits:#x}"
+                );
+            }
+            bucketed += plan.buckets.iter().filter(|&&b| b != FALLBACK).count();
+        }
+        assert!(bucketed > 300 * BUCKETS / 2, "most buckets hold one branch: {bucketed}");
+    }
+
+    /// The same on every row of every node of the bundled files (conditional nodes'
+    /// rows included), and a walk with buckets takes every run as one without.
+    #[test]
+    fn buckets_change_no_row_and_no_run() {
+        use crate::engine::rng::RunKeys;
+        use crate::engine::walk::{Recorder, Walker};
+        for sc in &crate::scenario::bundled::loaded_with(
+            "whatif: 1\ntitle: T\nillustrative: true\nstart: a\nnodes:\n  a:\n    branches:\n      - { id: x, weight: 1 }\n",
+        ) {
+            let plan = Plan::new(sc);
+            let view = plan.view();
+            for node in plan.nodes.iter().filter(|n| n.blocks > 0) {
+                for row in plan.rows_of(node) {
+                    for bits in draws(u64::from(row)).step_by(7) {
+                        assert_eq!(
+                            view.pick_bits(node, row, bits),
+                            view.pick(node, row, unit(bits)),
+                            "row {row}, draw {bits:#x}"
+                        );
+                    }
+                }
+            }
+            let mut plain = plan.clone();
+            plain.buckets.clear();
+            let (mut fast, mut slow) = (Walker::with_plan(sc, &plan), Walker::with_plan(sc, &plain));
+            let mut keys = RunKeys::new(11, 0);
+            for _ in 0..3000 {
+                let key = keys.next_key();
+                let (mut rf, mut rs) = (Recorder::default(), Recorder::default());
+                assert_eq!(fast.walk(key, &mut rf), slow.walk(key, &mut rs));
+                assert_eq!((rf.path, fast.values()), (rs.path, slow.values()));
+            }
+        }
     }
 
     /// Every operator, on numbers, infinities and NaN, as the condition language has it.

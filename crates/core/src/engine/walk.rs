@@ -186,18 +186,22 @@ impl<'a> Walker<'a> {
     /// Walks one run with the given key.
     #[inline]
     pub fn walk<O: Observer>(&mut self, key: RunKey, obs: &mut O) -> Result<RunEnd, Stop> {
-        match (self.hash_paths, self.plan.short) {
-            (true, true) => self.walk_as::<O, true, true>(key, obs),
-            (true, false) => self.walk_as::<O, true, false>(key, obs),
-            (false, true) => self.walk_as::<O, false, true>(key, obs),
-            (false, false) => self.walk_as::<O, false, false>(key, obs),
+        match (self.hash_paths, self.plan.short, !self.plan.buckets.is_empty()) {
+            (true, true, true) => self.walk_as::<O, true, true, true>(key, obs),
+            (true, false, true) => self.walk_as::<O, true, false, true>(key, obs),
+            (false, true, true) => self.walk_as::<O, false, true, true>(key, obs),
+            (false, false, true) => self.walk_as::<O, false, false, true>(key, obs),
+            (true, _, false) => self.walk_as::<O, true, false, false>(key, obs),
+            (false, _, false) => self.walk_as::<O, false, false, false>(key, obs),
         }
     }
 
     #[inline(always)]
     /// One run; `HASH`: hash the path; `SHORT`: the plan is [`Plan::short`], so neither
-    /// the step limit nor the interrupt check can come due within a run.
-    fn walk_as<O: Observer, const HASH: bool, const SHORT: bool>(
+    /// the step limit nor the interrupt check can come due within a run; `BUCKETS`: the
+    /// plan has [`Plan::buckets`] for every row (almost every plan; the rare one without
+    /// takes the general walk, short or not).
+    fn walk_as<O: Observer, const HASH: bool, const SHORT: bool, const BUCKETS: bool>(
         &mut self,
         key: RunKey,
         obs: &mut O,
@@ -228,7 +232,7 @@ impl<'a> Walker<'a> {
         // for it to matter, the interrupt flag.
         let mut look_at = plan.max_steps.min(INTERRUPT_EVERY);
         // The first-visit draw of the node the last step was sure to lead to.
-        let (mut drawn_for, mut drawn) = (NONE, 0.0);
+        let (mut drawn_for, mut drawn) = (NONE, 0u64);
         loop {
             if !SHORT && steps == look_at {
                 if steps == plan.max_steps {
@@ -250,11 +254,12 @@ impl<'a> Walker<'a> {
             };
             // Where runs are short (no cycle), the first-visit draw of the node that every
             // branch here leads to (unless it ends the run) is made now, while this step
-            // waits on its own; it is used only on arriving there for the first time.
-            let u =
-                if SHORT && at as u32 == drawn_for && visit == 1 { drawn } else { key.unit(node.draw_key, visit, 0) };
+            // waits on its own; it is used only on arriving there for the first time. The
+            // draw stays bits: a row's buckets take most choices from its top bits.
+            let bits =
+                if SHORT && at as u32 == drawn_for && visit == 1 { drawn } else { key.bits(node.draw_key, visit, 0) };
             if SHORT && node.then != NONE {
-                (drawn_for, drawn) = (node.then, key.unit(node.then_key, 1, 0));
+                (drawn_for, drawn) = (node.then, key.bits(node.then_key, 1, 0));
             }
             let row = match node.sums {
                 Sums::Fixed => node.cum,
@@ -264,7 +269,13 @@ impl<'a> Walker<'a> {
             if row == NONE {
                 return Err(Stop::NoWeight(NoWeight { node: at as u32, visit }));
             }
-            let local = if row == SCRATCH { pick(weights, u) } else { view.pick(node, row, u) };
+            let local = if row == SCRATCH {
+                pick(weights, rng::unit(bits))
+            } else if BUCKETS {
+                view.pick_bits(node, row, bits)
+            } else {
+                view.pick(node, row, rng::unit(bits))
+            };
             if O::DETAILED {
                 let cumulative = if row == SCRATCH { &weights[..] } else { view.sums(node, row) };
                 obs.visit(at as u32, visit, cumulative);
