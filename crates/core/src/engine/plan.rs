@@ -643,8 +643,6 @@ mod tests {
     /// rows included), and a walk with buckets takes every run as one without.
     #[test]
     fn buckets_change_no_row_and_no_run() {
-        use crate::engine::rng::RunKeys;
-        use crate::engine::walk::{Recorder, Walker};
         for sc in &crate::scenario::bundled::loaded_with(
             "whatif: 1\ntitle: T\nillustrative: true\nstart: a\nnodes:\n  a:\n    branches:\n      - { id: x, weight: 1 }\n",
         ) {
@@ -663,14 +661,7 @@ mod tests {
             }
             let mut plain = plan.clone();
             plain.buckets.clear();
-            let (mut fast, mut slow) = (Walker::with_plan(sc, &plan), Walker::with_plan(sc, &plain));
-            let mut keys = RunKeys::new(11, 0);
-            for _ in 0..3000 {
-                let key = keys.next_key();
-                let (mut rf, mut rs) = (Recorder::default(), Recorder::default());
-                assert_eq!(fast.walk(key, &mut rf), slow.walk(key, &mut rs));
-                assert_eq!((rf.path, fast.values()), (rs.path, slow.values()));
-            }
+            crate::engine::walk::tests::assert_same_runs(sc, &plan, &plain, 11);
         }
     }
 

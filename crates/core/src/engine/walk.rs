@@ -453,7 +453,7 @@ pub fn pick(cumulative: &[f64], u: f64) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::engine::rng::RunKeys;
 
@@ -479,15 +479,20 @@ mod tests {
             assert!(plan.short && plan.nodes.iter().any(|n| n.then != NONE), "the files draw ahead");
             let mut plain = plan.clone();
             plain.nodes.iter_mut().for_each(|n| n.then = NONE);
-            let (mut ahead, mut not) = (Walker::with_plan(sc, &plan), Walker::with_plan(sc, &plain));
-            let mut keys = RunKeys::new(7, 0);
-            for _ in 0..3000 {
-                let key = keys.next_key();
-                let (mut ra, mut rn) = (Recorder::default(), Recorder::default());
-                assert_eq!(ahead.walk(key, &mut ra), not.walk(key, &mut rn));
-                assert_eq!(ra.path, rn.path);
-                assert_eq!(ahead.values(), not.values());
-            }
+            assert_same_runs(sc, &plan, &plain, 7);
+        }
+    }
+
+    /// 3,000 runs of `sc` end alike on two layouts of it: outcome, steps, path hash,
+    /// the branches taken and the indicator values.
+    pub(crate) fn assert_same_runs(sc: &Scenario, a: &Plan, b: &Plan, seed: u64) {
+        let (mut wa, mut wb) = (Walker::with_plan(sc, a), Walker::with_plan(sc, b));
+        let mut keys = RunKeys::new(seed, 0);
+        for _ in 0..3000 {
+            let key = keys.next_key();
+            let (mut ra, mut rb) = (Recorder::default(), Recorder::default());
+            assert_eq!(wa.walk(key, &mut ra), wb.walk(key, &mut rb));
+            assert_eq!((ra.path, wa.values()), (rb.path, wb.values()));
         }
     }
 
