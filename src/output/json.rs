@@ -145,7 +145,7 @@ impl RunJson {
             .zip(&t.indicators)
             .enumerate()
             .map(|(i, (ind, s))| {
-                let q = |p: f64| s.sketch.quantile(p, s.min, s.max);
+                let q = |p: f64| s.sketch().quantile(p, s.min, s.max);
                 IndicatorJson {
                     indicator: ind.name.clone(),
                     unit: ind.unit.clone(),
@@ -159,7 +159,7 @@ impl RunJson {
                     p95: q(0.95),
                     max: s.max,
                     exact_mean: exact.and_then(|e| e.indicator_mean[i]),
-                    percentiles_exact: s.sketch.is_exact(),
+                    percentiles_exact: s.sketch().is_exact(),
                 }
             })
             .collect();

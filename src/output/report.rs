@@ -356,7 +356,7 @@ pub fn run_page(r: &RunReport, tree_text: &str) -> String {
     if !sc.indicators.is_empty() {
         html.push_str("\n<h2>Indicators (final values)</h2>\n<div class=\"hist\">\n");
         for (ind, s) in sc.indicators.iter().zip(&t.indicators) {
-            html.push_str(&histogram(&ind.name, ind.unit.as_deref(), &s.sketch, s.min, s.max, t.runs));
+            html.push_str(&histogram(&ind.name, ind.unit.as_deref(), s.sketch(), s.min, s.max, t.runs));
         }
         html.push_str("</div>\n");
     }

@@ -112,7 +112,7 @@ pub fn summary(r: &RunReport, colour: bool) -> String {
         let _ = write!(s, "\n{:<iw$}  {:>10}  {:>10}  {:>10}  {:>10}", "indicator", "mean", "p05", "p50", "p95");
         let _ = writeln!(s, "{}", if exact.is_some() { format!("  {:>10}", "exact mean") } else { String::new() });
         for (i, st) in t.indicators.iter().enumerate() {
-            let q = |p: f64| st.sketch.quantile(p, st.min, st.max).map(short).unwrap_or_default();
+            let q = |p: f64| st.sketch().quantile(p, st.min, st.max).map(short).unwrap_or_default();
             let _ = write!(
                 s,
                 "{:<iw$}  {:>10}  {:>10}  {:>10}  {:>10}",

@@ -64,7 +64,7 @@ impl TimelineView<'_> {
         let mut rows = Vec::new();
         for p in &self.points {
             for (ind, s) in self.scenario.indicators.iter().zip(&p.indicators) {
-                let q = |x: f64| s.sketch.quantile(x, s.min, s.max);
+                let q = |x: f64| s.sketch().quantile(x, s.min, s.max);
                 rows.push(Row {
                     at: p.at,
                     runs: p.runs,
@@ -89,7 +89,7 @@ impl TimelineView<'_> {
             .filter(enough)
             .map(|p| {
                 let s = &p.indicators[i];
-                let q = |x: f64| s.sketch.quantile(x, s.min, s.max).unwrap_or(s.mean);
+                let q = |x: f64| s.sketch().quantile(x, s.min, s.max).unwrap_or(s.mean);
                 (f64::from(p.at), s.mean, q(0.05), q(0.95))
             })
             .collect();
@@ -196,7 +196,7 @@ impl Presenter for TimelineView<'_> {
             );
             for p in self.points.iter().step_by(stride) {
                 let s = &p.indicators[i];
-                let q = |x: f64| s.sketch.quantile(x, s.min, s.max).map(number).unwrap_or_default();
+                let q = |x: f64| s.sketch().quantile(x, s.min, s.max).map(number).unwrap_or_default();
                 let pad = " ".repeat(ind.name.chars().count());
                 let _ = writeln!(
                     text,

@@ -5,8 +5,9 @@
 //! the bytes of every output are the same for any number of threads.
 
 use super::paths::PathTally;
-use super::sketch::Sketch;
+use super::sketch::{BUCKETS_AHEAD, Cells, EXACT_LIMIT, Sketch};
 use super::walk::RunEnd;
+use std::cell::RefCell;
 
 /// Moments, extremes and percentiles of one indicator.
 #[derive(Debug, Clone, Default)]
@@ -17,11 +18,15 @@ pub struct IndicatorStats {
     pub m2: f64,
     pub min: f64,
     pub max: f64,
-    pub sketch: Sketch,
+    /// The percentile summary of every value but the `pending` ones.
+    sketch: Sketch,
     /// A chunk's exact sketch already cut into buckets, where it has many distinct
     /// values: made by the worker, so that merging it into a bucketed total (one at a
     /// time, in chunk order) does not compute logarithms.
-    pub buckets: Option<Vec<(i64, u64)>>,
+    buckets: Option<Vec<(i64, u64)>>,
+    /// A chunk's values not yet sorted into `sketch` (they are in `buckets`): a bucketed
+    /// total never needs them sorted, so they are sorted only for an exact one.
+    pending: Vec<f64>,
 }
 
 impl IndicatorStats {
@@ -32,6 +37,7 @@ impl IndicatorStats {
         }
         if self.n == 0 {
             *self = other.clone();
+            self.settle();
             self.buckets = None;
             return;
         }
@@ -43,7 +49,31 @@ impl IndicatorStats {
         self.n += other.n;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        self.sketch.merge_bucketed(&other.sketch, other.buckets.as_deref());
+        if other.pending.is_empty() || (!self.sketch.is_exact() && other.buckets.is_some()) {
+            self.sketch.merge_bucketed(&other.sketch, other.buckets.as_deref());
+        } else {
+            let mut whole = other.clone();
+            whole.settle();
+            self.sketch.merge(&whole.sketch);
+        }
+    }
+
+    /// The percentile summary. Only for statistics made whole: a total (made by
+    /// [`IndicatorStats::merge`]) or settled ones ([`IndicatorStats::settle`]).
+    pub fn sketch(&self) -> &Sketch {
+        assert!(
+            self.pending.is_empty(),
+            "a chunk's statistics are merged or settled before their percentiles are read"
+        );
+        &self.sketch
+    }
+
+    /// Sorts the pending values into the sketch.
+    pub fn settle(&mut self) {
+        if !self.pending.is_empty() {
+            let mut pending = std::mem::take(&mut self.pending);
+            self.sketch.merge(&Sketch::from_values(&mut pending));
+        }
     }
 
     /// Sample standard deviation (n - 1 in the denominator); 0 for fewer than 2 runs.
@@ -55,7 +85,9 @@ impl IndicatorStats {
 /// Collects one indicator's final values over a chunk of runs, in run order (the
 /// reference for [`super::collect`]'s counting): sums as the values come, a count per
 /// value for the first values to take each of [`SMALL_DISTINCT`] slots of a small
-/// table, the rest kept for sorting at the end.
+/// table, the rest kept for the end: sorted into the sketch there, or, where they are
+/// many over many buckets, counted by bucket and left unsorted until a total needs them
+/// exact (a bucketed total never does; the sort was most of a random indicator's cost).
 #[derive(Debug, Clone)]
 pub struct ValueCollector {
     /// Sums of `v - shift` and its square (the shift keeps them accurate).
@@ -137,21 +169,43 @@ impl ValueCollector {
             self.distinct.iter().filter(|e| e.0 != EMPTY).map(|&(bits, n)| (f64::from_bits(bits), n)).collect();
         distinct.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         let mut sketch = Sketch::from_pairs(distinct);
-        if !self.rest.is_empty() {
-            sketch.merge(&Sketch::from_values(&mut self.rest));
-        }
         if !self.counted.is_empty() {
             sketch.merge(&Sketch::from_pairs(std::mem::take(&mut self.counted)));
         }
+        let (buckets, pending) = match Self::bucket_rest(&sketch, &self.rest) {
+            Some(buckets) => (Some(buckets), self.rest),
+            None => {
+                if !self.rest.is_empty() {
+                    sketch.merge(&Sketch::from_values(&mut self.rest));
+                }
+                (sketch.buckets_ahead(), Vec::new())
+            }
+        };
         IndicatorStats {
             n: self.n,
             mean: self.shift + self.s1 / nf,
             m2: (self.s2 - self.s1 * self.s1 / nf).max(0.0),
             min: self.min,
             max: self.max,
-            buckets: sketch.buckets_ahead(),
             sketch,
+            buckets,
+            pending,
         }
+    }
+
+    /// The buckets of every value, where the rest are many values over many buckets:
+    /// then the sketch is [`Sketch::buckets_ahead`]'s, found without sorting the rest
+    /// (which wait, unsorted, for a total that stays exact). `None` where the rest are few,
+    /// or fall in few buckets, or could take the sketch past [`EXACT_LIMIT`].
+    fn bucket_rest(sketch: &Sketch, rest: &[f64]) -> Option<Vec<(i64, u64)>> {
+        let Sketch::Exact(pairs) = sketch else { return None };
+        if rest.len() <= BUCKETS_AHEAD || rest.len() + pairs.len() > EXACT_LIMIT {
+            return None;
+        }
+        thread_local!(static CELLS: RefCell<Cells> = RefCell::new(Cells::default()));
+        let buckets = CELLS.with(|cells| cells.borrow_mut().counts(rest, pairs));
+        // More buckets than BUCKETS_AHEAD: more distinct values, as buckets_ahead wants.
+        (buckets.len() > BUCKETS_AHEAD).then_some(buckets)
     }
 }
 
@@ -259,6 +313,45 @@ mod tests {
             c.push(v);
         }
         c.finish()
+    }
+
+    /// Chunks that leave their values unsorted merge to the sketch of sorting every
+    /// value: while the total is exact, once it is bucketed, and beside chunks of few
+    /// distinct values (which sort theirs at once).
+    #[test]
+    fn unsorted_chunks_merge_to_the_sorted_sketch() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut values: Vec<f64> = (0..30_000)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                // A stretch of few distinct values, then continuous ones of both signs.
+                if (8_192..12_288).contains(&i) { f64::from(i % 5) } else { 10.0 * u - 2.0 }
+            })
+            .collect();
+        values[100] = -0.0;
+        let mut whole = collect(&values);
+        whole.settle();
+        let mut total = IndicatorStats::default();
+        let mut deferred = 0;
+        for chunk in values.chunks(4096) {
+            let part = collect(chunk);
+            deferred += usize::from(!part.pending.is_empty());
+            total.merge(&part);
+        }
+        assert!(deferred >= 5, "most chunks leave their values unsorted ({deferred})");
+        assert!(!total.sketch().is_exact());
+        assert_eq!(total.sketch(), whole.sketch());
+        // Two chunks alone: the total stays exact, so the second is sorted to merge.
+        let mut two = IndicatorStats::default();
+        two.merge(&collect(&values[..1000]));
+        two.merge(&collect(&values[1000..2000]));
+        let mut exact = collect(&values[..2000]);
+        exact.settle();
+        assert!(two.sketch().is_exact());
+        assert_eq!(two.sketch(), exact.sketch());
     }
 
     #[test]

@@ -30,7 +30,7 @@ impl CsvTable for Indicators {
             ],
         )?;
         for (i, (ind, s)) in r.scenario.indicators.iter().zip(&r.result.tally.indicators).enumerate() {
-            let q = |p: f64| s.sketch.quantile(p, s.min, s.max).map(format::value).unwrap_or_default();
+            let q = |p: f64| s.sketch().quantile(p, s.min, s.max).map(format::value).unwrap_or_default();
             crate::format::record(
                 out,
                 [
@@ -46,7 +46,7 @@ impl CsvTable for Indicators {
                     &q(0.95),
                     &format::value(s.max),
                     &format::exact_or_empty(r.exact.get().and_then(|e| e.indicator_mean[i])),
-                    if s.sketch.is_exact() { "exact" } else { "within 0.1%" },
+                    if s.sketch().is_exact() { "exact" } else { "within 0.1%" },
                 ],
             )?;
         }
