@@ -2,8 +2,9 @@
 //!
 //! Most indicators only ever hold multiples of some power of two (whole index points,
 //! halves) because their start, bounds and effects are such constants. For those a
-//! [`Grid`] counts each value in a small table (one increment per run) and derives
-//! the sums at the end: every partial sum of such values is exact in floating point, so
+//! [`Grid`] counts each value in a small table (one increment per run, its cell found
+//! from the value's bits where the same bits were met before) and derives the sums at
+//! the end: every partial sum of such values is exact in floating point, so
 //! the sums equal, bit for bit, what adding the values one by one in run order gives,
 //! and so do the mean, the standard deviation and the percentiles ([`ValueCollector`]
 //! does that adding, and stays the reference). A value off the grid or outside the table
@@ -73,25 +74,60 @@ pub struct Grid {
     inv: f64,
     lo: i64,
     counts: Vec<u32>,
+    /// Values met before, by a hash of their bits: the bits and the value's cell (an
+    /// indicator takes few values, so most runs find theirs here and skip the check).
+    seen: Box<[(u64, u32); SEEN]>,
     /// Where the values go after one fell off the grid (the counts are then empty, so
     /// every later value comes here too).
     fallback: Option<Box<ValueCollector>>,
 }
 
+/// Slots of a grid's table of values met before (4 KB).
+const SEEN: usize = 256;
+
+/// A slot of no value: no value has these bits (they are a NaN's), and no cell this
+/// number.
+const UNSEEN: (u64, u32) = (u64::MAX, u32::MAX);
+
 impl Grid {
     fn new(shift: f64, scale: f64, lo: i64, cells: usize) -> Grid {
-        Grid { shift, scale, inv: 1.0 / scale, lo, counts: vec![0; cells], fallback: None }
+        let seen = Box::new([UNSEEN; SEEN]);
+        Grid { shift, scale, inv: 1.0 / scale, lo, counts: vec![0; cells], seen, fallback: None }
+    }
+
+    /// The slot of a value's bits in [`Grid::seen`].
+    #[inline(always)]
+    fn slot(bits: u64) -> usize {
+        (bits.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - SEEN.trailing_zeros())) as usize
     }
 
     /// Adds one run's final value.
     #[inline(always)]
     pub fn push(&mut self, v: f64) {
-        let j = ((v - self.shift) * self.scale) as i64;
-        // The value must be exactly its cell's: off-grid values fail here.
-        if self.shift + j as f64 * self.inv == v
-            && let Some(c) = self.counts.get_mut(j.wrapping_sub(self.lo) as usize)
+        let bits = v.to_bits();
+        let (known, cell) = self.seen[Self::slot(bits)];
+        // The same bits as a value already found on the grid: the same cell.
+        if known == bits
+            && let Some(c) = self.counts.get_mut(cell as usize)
         {
             *c += 1;
+            return;
+        }
+        self.push_new(v);
+    }
+
+    /// [`Grid::push`] for a value not in the table: checks that it is exactly its
+    /// cell's, and keeps it in the table.
+    #[inline(never)]
+    fn push_new(&mut self, v: f64) {
+        let j = ((v - self.shift) * self.scale) as i64;
+        // The value must be exactly its cell's: off-grid values fail here.
+        let cell = j.wrapping_sub(self.lo) as usize;
+        if self.shift + j as f64 * self.inv == v
+            && let Some(c) = self.counts.get_mut(cell)
+        {
+            *c += 1;
+            self.seen[Self::slot(v.to_bits())] = (v.to_bits(), cell as u32);
             return;
         }
         self.off_grid(v);
@@ -221,9 +257,16 @@ mod tests {
         let mut odd = halves.clone();
         odd[2000] = 0.1;
         odd[3000] = 1e6;
+        // One bit away from a value met before (2.5), off the grid.
+        odd[3500] = 2.5f64.next_up();
         let (a, b) = both(grid, &odd);
         same(&a, &b);
         let (a, b) = both(grid, &[-0.0, 0.0, 10.0]);
+        same(&a, &b);
+        // Many values, so that values share a slot of the table of values met before.
+        let wide = Kind::Grid { shift: 0.0, scale: 4.0, lo: -2048, cells: MAX_CELLS };
+        let quarters: Vec<f64> = (0..20_000).map(|i| f64::from((i * 7919) % 4001) * 0.25 - 500.0).collect();
+        let (a, b) = both(wide, &quarters);
         same(&a, &b);
     }
 
