@@ -130,7 +130,7 @@ const CELL_SLOTS: usize = 1024;
 /// bucket is [`bucket`]'s, so what the cells remember changes only the speed. Cells are
 /// worth keeping from one batch to the next (a thread keeps one set, see
 /// [`super::tally`]).
-pub struct Cells {
+pub(crate) struct Cells {
     slots: Vec<(u64, Interior)>,
     ln_gamma: f64,
 }
