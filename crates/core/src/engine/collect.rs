@@ -127,7 +127,8 @@ impl Grid {
             && let Some(c) = self.counts.get_mut(cell)
         {
             *c += 1;
-            self.seen[Self::slot(v.to_bits())] = (v.to_bits(), cell as u32);
+            let bits = v.to_bits();
+            self.seen[Self::slot(bits)] = (bits, cell as u32);
             return;
         }
         self.off_grid(v);

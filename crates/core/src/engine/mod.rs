@@ -11,4 +11,6 @@ pub mod rng;
 pub mod simulate;
 pub mod sketch;
 pub mod tally;
+#[cfg(test)]
+mod test_rng;
 pub mod walk;

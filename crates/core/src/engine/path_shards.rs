@@ -348,6 +348,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::test_rng::xorshift;
 
     /// A chunk of `runs` runs from `first_run` on: a few heavy paths and a long tail.
     fn chunk(next: &mut impl FnMut() -> u64, first_run: u64, runs: u64, tail: u64) -> PathTally {
@@ -360,16 +361,6 @@ mod tests {
             t.add(h, run, (id % 3) as u32);
         }
         t
-    }
-
-    fn xorshift(seed: u64) -> impl FnMut() -> u64 {
-        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-        move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        }
     }
 
     fn same(a: &PathTally, b: &PathTally) {

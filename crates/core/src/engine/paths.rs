@@ -307,14 +307,12 @@ mod tests {
     /// of what is dropped and how many entries are left, as a look at every entry does.
     #[test]
     fn threshold_is_the_counter_after_the_cap() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = crate::engine::test_rng::xorshift(7);
         for round in 0..400u64 {
             let n = 50 + (round as usize * 37) % 400;
             let counters: Vec<u64> = (0..n)
                 .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
+                    let state = next();
                     // Mostly small, some around the cut between small and large, a few large.
                     match state % 10 {
                         0 => 60 + state % 10,
@@ -379,13 +377,7 @@ mod tests {
     fn top_paths_are_a_prefix_of_the_true_order() {
         let (mut known, mut recounted, mut short) = (0, 0, 0);
         for seed in 0..300u64 {
-            let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-            let mut next = move || {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                state
-            };
+            let mut next = crate::engine::test_rng::xorshift(seed);
             let heavy = 2 + seed % 6;
             let tail = 50 + (seed % 7) * 400;
             let late = seed % 3 == 0;
@@ -397,9 +389,9 @@ mod tests {
                 for _ in 0..64 {
                     let r = next();
                     // A late heavy path (id 999) takes a quarter of the runs from chunk 20 on.
-                    let id = if late && chunk_no >= 20 && r % 4 == 0 {
+                    let id = if late && chunk_no >= 20 && r.is_multiple_of(4) {
                         999
-                    } else if r % 3 == 0 {
+                    } else if r.is_multiple_of(3) {
                         r % heavy
                     } else {
                         heavy + next() % tail

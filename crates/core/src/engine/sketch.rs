@@ -168,6 +168,15 @@ impl Cells {
     }
 }
 
+/// Adds `n` of `key` to sorted `(key, count)` pairs, where `key` is the last key or
+/// comes after it.
+fn add_counted<K: PartialEq>(pairs: &mut Vec<(K, u64)>, key: K, n: u64) {
+    match pairs.last_mut() {
+        Some((last, c)) if *last == key => *c += n,
+        _ => pairs.push((key, n)),
+    }
+}
+
 /// Buckets spanned by the keys of one batch, above which [`count_keys`] sorts them
 /// instead of counting them in a table.
 const MOST_SPAN: i64 = 1 << 16;
@@ -187,10 +196,7 @@ fn count_keys(mut keys: Vec<(i64, u64)>) -> Vec<(i64, u64)> {
     keys.sort_unstable_by_key(|k| k.0);
     let mut out: Vec<(i64, u64)> = Vec::with_capacity(keys.len());
     for (k, n) in keys {
-        match out.last_mut() {
-            Some((last, c)) if *last == k => *c += n,
-            _ => out.push((k, n)),
-        }
+        add_counted(&mut out, k, n);
     }
     out
 }
@@ -272,10 +278,7 @@ impl Sketch {
         let mut pairs: Vec<(f64, u64)> = Vec::new();
         for &v in values.iter() {
             let v = if v == 0.0 { 0.0 } else { v }; // fold -0 into 0
-            match pairs.last_mut() {
-                Some((last, n)) if *last == v => *n += 1,
-                _ => pairs.push((v, 1)),
-            }
+            add_counted(&mut pairs, v, 1);
         }
         Sketch::Exact(pairs).bounded()
     }
@@ -301,10 +304,7 @@ impl Sketch {
                     k
                 }
             };
-            match out.last_mut() {
-                Some((last, c)) if *last == k => *c += n,
-                _ => out.push((k, n)),
-            }
+            add_counted(&mut out, k, n);
         }
         out
     }
@@ -452,12 +452,9 @@ mod tests {
     fn buckets_of_sorted_values_are_each_values_bucket() {
         let lg = ln(gamma());
         let mut values: Vec<f64> = Vec::new();
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut unit = crate::engine::test_rng::units(1);
         for i in 0..200_000u64 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+            let u = unit();
             let scale = [1e-9, 1e-3, 1.0, 7.0, 1e3, 1e12, 1e250][(i % 7) as usize];
             values.push(if i % 3 == 0 { -u * scale } else { u * scale });
         }
@@ -474,10 +471,7 @@ mod tests {
         let mut one_by_one: Vec<(i64, u64)> = Vec::new();
         for &v in &values {
             let k = bucket(v, lg);
-            match one_by_one.last_mut() {
-                Some((last, c)) if *last == k => *c += 1,
-                _ => one_by_one.push((k, 1)),
-            }
+            add_counted(&mut one_by_one, k, 1);
         }
         assert_eq!(Sketch::to_buckets(&pairs), one_by_one);
         // A value and its negation are in buckets of opposite signs, even side by side.
@@ -490,13 +484,7 @@ mod tests {
     /// and with keys too far apart to count in a table.
     #[test]
     fn cells_give_the_buckets_of_sorted_values() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = crate::engine::test_rng::units(2);
         let mut values: Vec<f64> =
             (0..50_000).map(|i| 0.5 + 5.0 * next() - if i % 5 == 0 { 3.0 } else { 0.0 }).collect();
         for j in [-3_000, -1, 0, 1, 2, 57, 3_000] {
@@ -518,10 +506,7 @@ mod tests {
             sort_total(&mut all);
             let mut sorted: Vec<(f64, u64)> = Vec::new();
             for v in all {
-                match sorted.last_mut() {
-                    Some((last, n)) if *last == v => *n += 1,
-                    _ => sorted.push((v, 1)),
-                }
+                add_counted(&mut sorted, v, 1);
             }
             assert_eq!(Cells::default().counts(values, &pairs), Sketch::to_buckets(&sorted));
         };

@@ -52,9 +52,7 @@ impl IndicatorStats {
         if other.pending.is_empty() || (!self.sketch.is_exact() && other.buckets.is_some()) {
             self.sketch.merge_bucketed(&other.sketch, other.buckets.as_deref());
         } else {
-            let mut whole = other.clone();
-            whole.settle();
-            self.sketch.merge(&whole.sketch);
+            self.sketch.merge(&other.settled_sketch());
         }
     }
 
@@ -71,9 +69,18 @@ impl IndicatorStats {
     /// Sorts the pending values into the sketch.
     pub fn settle(&mut self) {
         if !self.pending.is_empty() {
-            let mut pending = std::mem::take(&mut self.pending);
-            self.sketch.merge(&Sketch::from_values(&mut pending));
+            self.sketch = self.settled_sketch();
+            self.pending = Vec::new();
         }
+    }
+
+    /// The sketch of every value, the pending ones sorted in.
+    fn settled_sketch(&self) -> Sketch {
+        let mut sketch = self.sketch.clone();
+        if !self.pending.is_empty() {
+            sketch.merge(&Sketch::from_values(&mut self.pending.clone()));
+        }
+        sketch
     }
 
     /// Sample standard deviation (n - 1 in the denominator); 0 for fewer than 2 runs.
@@ -320,13 +327,10 @@ mod tests {
     /// distinct values (which sort theirs at once).
     #[test]
     fn unsorted_chunks_merge_to_the_sorted_sketch() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut unit = crate::engine::test_rng::units(3);
         let mut values: Vec<f64> = (0..30_000)
             .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                let u = unit();
                 // A stretch of few distinct values, then continuous ones of both signs.
                 if (8_192..12_288).contains(&i) { f64::from(i % 5) } else { 10.0 * u - 2.0 }
             })
