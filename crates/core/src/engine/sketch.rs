@@ -118,9 +118,11 @@ impl Interior {
 /// cell spans at most three buckets (2^-8 relative, against buckets 0.2% wide).
 const CELL_BITS: u32 = 8;
 const CELL_SHIFT: u32 = 52 - CELL_BITS;
-/// Cells remembered (32 KB), by the low bits of their number: consecutive cells never
-/// collide, so values within a factor of 16 of each other each keep their own.
-const CELL_SLOTS: usize = 1024;
+/// Cells remembered (128 KB), by the low bits of their number: consecutive cells never
+/// collide, so values within a factor of 65,536 of each other (16 binades) each keep
+/// their own. With 1,024, random values spread over more than four binades made cells
+/// evict each other and take the logarithm again and again.
+const CELL_SLOTS: usize = 4096;
 
 /// Buckets of values that come in any order, without sorting them first. A value's cell
 /// (its sign, exponent and top [`CELL_BITS`] mantissa bits) remembers the bucket of its
