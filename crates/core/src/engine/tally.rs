@@ -69,12 +69,13 @@ impl IndicatorStats {
     /// Sorts the pending values into the sketch.
     pub fn settle(&mut self) {
         if !self.pending.is_empty() {
-            self.sketch = self.settled_sketch();
-            self.pending = Vec::new();
+            let mut pending = std::mem::take(&mut self.pending);
+            self.sketch.merge(&Sketch::from_values(&mut pending));
         }
     }
 
-    /// The sketch of every value, the pending ones sorted in.
+    /// The sketch of every value, the pending ones sorted in (for a chunk that is only
+    /// read: [`IndicatorStats::settle`] does it in place).
     fn settled_sketch(&self) -> Sketch {
         let mut sketch = self.sketch.clone();
         if !self.pending.is_empty() {
