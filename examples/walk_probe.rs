@@ -51,7 +51,7 @@ fn walk_and_counts(sc: &whatif::scenario::Scenario, runs: u64) {
             walker.walk(keys.next_key(), &mut tally)
         }
         .unwrap_or_else(|e| panic!("run {run}: {e:?}"));
-        tally.end_run(run, &end, false);
+        tally.end_run(&end);
     }
     if acyclic {
         tally.runs_taking_as_times();

@@ -72,6 +72,7 @@ pub fn replay(sc: &Scenario, seed: u64, run: u64) -> Result<String, String> {
             sc.nodes[e.node as usize].id, e.visit
         ),
         Stop::Interrupted => "interrupted".to_string(),
+        Stop::Left => "the walk was stopped early".to_string(),
     })?;
     let mut text = n.text;
     if end.outcome == sc.step_limit_outcome() {

@@ -7,6 +7,7 @@ mod exact_given;
 pub mod path_shards;
 pub mod paths;
 pub mod plan;
+mod prefixes;
 pub mod rng;
 pub mod simulate;
 pub mod sketch;

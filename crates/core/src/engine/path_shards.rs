@@ -57,6 +57,51 @@ pub fn split(tally: PathTally) -> Vec<Piece> {
     pieces
 }
 
+/// One chunk's path counts, as the chunk's runs are walked: slots of 32 bytes (count,
+/// first run within the chunk, outcome) where a [`PathTally`] entry takes 56, on a table
+/// that each thread keeps from one chunk to the next (a table allocated and freed per
+/// chunk is near the allocator's threshold for fresh pages, and faulted them in every
+/// time). [`ChunkPaths::into_pieces`] gives what [`split`] gives for the chunk's
+/// [`PathTally`].
+pub struct ChunkPaths {
+    /// The chunk's first run.
+    lo: u64,
+    map: PathMap<(u32, u32, u32)>,
+}
+
+thread_local! {
+    /// The emptied table of this thread's last chunk.
+    static SPARE: std::cell::Cell<Option<PathMap<(u32, u32, u32)>>> = const { std::cell::Cell::new(None) };
+}
+
+impl ChunkPaths {
+    /// Counts for the chunk of runs starting at run `lo` (at most `u32::MAX` runs).
+    pub fn new(lo: u64, runs: usize) -> Self {
+        let map = SPARE.take().unwrap_or_else(|| PathMap::with_capacity_and_hasher(runs, Default::default()));
+        ChunkPaths { lo, map }
+    }
+
+    /// Counts run `run`, which took the path `hash` to `outcome`.
+    #[inline]
+    pub fn add(&mut self, hash: (u64, u64), run: u64, outcome: u32) {
+        let at = (run - self.lo) as u32;
+        self.map.entry(hash).and_modify(|e| e.0 += 1).or_insert((1, at, outcome));
+    }
+
+    /// The chunk's paths, one piece per shard; the table goes back to the thread.
+    pub fn into_pieces(mut self) -> Vec<Piece> {
+        let room = self.map.len() / SHARDS * 3 / 2 + 8;
+        let mut pieces: Vec<Piece> = (0..SHARDS).map(|_| Vec::with_capacity(room)).collect();
+        for (hash, (count, at, outcome)) in self.map.drain() {
+            let (count, first_run) = (u64::from(count), self.lo + u64::from(at));
+            let e = PathEntry { count, reduced: count, entered_after: 0, first_run, outcome };
+            pieces[shard_of(hash)].push((hash, e));
+        }
+        SPARE.set(Some(self.map));
+        pieces
+    }
+}
+
 /// The summary being merged (see the module documentation).
 pub struct ShardedPaths {
     cap: usize,

@@ -9,9 +9,10 @@
 //! `--runs 1000`.
 
 use super::collect::{Collectors, Kind};
-use super::path_shards::{self, Piece, ShardedPaths, StopStats};
+use super::path_shards::{ChunkPaths, Piece, ShardedPaths, StopStats};
 use super::paths::{PathEntry, PathMap, PathTally, TopPaths, leaders};
 use super::plan::Plan;
+use super::prefixes::Prefixes;
 use super::rng::{RunKeys, run_key};
 use super::tally::{Tally, Times};
 use super::walk::{Held, Observer, Quiet, Recorder, Stop, Walker};
@@ -172,9 +173,7 @@ fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
         paths.help(false);
     }
     let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
-    if cfg.max_paths > 0 {
-        tally.paths = PathTally::with_capacity((hi - lo) as usize);
-    }
+    let mut paths = (cfg.max_paths > 0).then(|| ChunkPaths::new(lo, (hi - lo) as usize));
     let mut values = Collectors::new(kinds);
     let mut keys = RunKeys::new(cfg.seed, lo);
     let mut walker = Walker::with_plan(sc, &sh.plan);
@@ -213,7 +212,10 @@ fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
             Some(_) => false,
         };
         if counts {
-            tally.end_run(run, &end, cfg.max_paths > 0);
+            tally.end_run(&end);
+            if let Some(paths) = &mut paths {
+                paths.add(end.path_hash, run, end.outcome);
+            }
         } else {
             tally.excluded += 1;
         }
@@ -235,7 +237,7 @@ fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
         tally.runs_taking_as_times();
     }
     tally.indicators = values.finish();
-    let paths = if cfg.max_paths > 0 { path_shards::split(std::mem::take(&mut tally.paths)) } else { Vec::new() };
+    let paths = paths.map(ChunkPaths::into_pieces).unwrap_or_default();
     let rows = rows.into_inner().map_err(|e| e.into_error()).expect("writing to memory cannot fail");
     Ok(ChunkOut { tally, paths, rows, checkpoints })
 }
@@ -396,15 +398,35 @@ const FILTER_BITS: usize = 1 << 20;
 /// The second pass: exact counts for the candidate paths that survived reduction; lists
 /// those with more than `above` runs, most first.
 fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) -> Result<Vec<HashedPath>, SimError> {
-    let mut candidates: Vec<(u64, u64)> = total.paths.entries.keys().copied().collect();
+    let mut firsts: Vec<((u64, u64), u64)> = total.paths.entries.iter().map(|(h, e)| (*h, e.first_run)).collect();
     total.paths = PathTally::default();
-    candidates.sort_unstable();
+    firsts.sort_unstable();
+    let tree = candidate_tree(sc, cfg, firsts.iter().map(|(_, run)| *run));
+    let candidates: Vec<(u64, u64)> = firsts.into_iter().map(|(h, _)| h).collect();
+    let exact = count_candidates(sc, cfg, &candidates, tree.as_ref())?;
+    // Paths outside the candidates had at most `above` runs: only candidates with more
+    // are provably among the most frequent.
+    let mut all: Vec<HashedPath> =
+        candidates.into_iter().zip(exact).filter_map(|(h, e)| e.filter(|e| e.count > above).map(|e| (h, e))).collect();
+    leaders(&mut all, cfg.max_paths);
+    Ok(all)
+}
+
+/// Walks every run again and counts the runs of each candidate path (sorted hashes),
+/// with its first run; `None` for a candidate no run took. With `tree` (the candidates'
+/// paths), a run stops walking as soon as its path leaves them all.
+fn count_candidates(
+    sc: &Scenario,
+    cfg: &SimConfig,
+    candidates: &[(u64, u64)],
+    tree: Option<&Prefixes>,
+) -> Result<Vec<Option<PathEntry>>, SimError> {
     let index: PathMap<usize> = candidates.iter().enumerate().map(|(i, h)| (*h, i)).collect();
     // A bit per slot of a small table, set for the candidates: most runs of a flat
     // distribution miss it, without a look into the (larger) index.
     let mut filter = vec![0u64; FILTER_BITS / 64];
     let slot = |h: &(u64, u64)| (h.1 as usize) % FILTER_BITS;
-    for h in &candidates {
+    for h in candidates {
         filter[slot(h) / 64] |= 1 << (slot(h) % 64);
     }
     let mut exact: Vec<Option<PathEntry>> = vec![None; candidates.len()];
@@ -414,9 +436,19 @@ fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) 
         let mut keys = RunKeys::new(cfg.seed, lo);
         let mut walker = Walker::with_plan(sc, &plan);
         let mut found: HashMap<usize, PathEntry> = HashMap::new();
+        let mut follower = tree.map(Prefixes::follower);
         for run in lo..hi {
-            // Errors were reported by the first pass, which saw the same runs.
-            let Ok(end) = walker.walk(keys.next_key(), &mut Quiet) else { continue };
+            let key = keys.next_key();
+            let end = match &mut follower {
+                Some(follower) => {
+                    follower.restart();
+                    walker.walk(key, follower)
+                }
+                None => walker.walk(key, &mut Quiet),
+            };
+            // Errors were reported by the first pass, which saw the same runs; a run
+            // that left the tree of candidates is none of them.
+            let Ok(end) = end else { continue };
             if !walker.given_holds() {
                 continue;
             }
@@ -449,12 +481,30 @@ fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) 
         Ok(())
     };
     in_chunks(cfg, count_chunk, merge)?;
-    // Paths outside the candidates had at most `above` runs: only candidates with more
-    // are provably among the most frequent.
-    let mut all: Vec<HashedPath> =
-        candidates.into_iter().zip(exact).filter_map(|(h, e)| e.filter(|e| e.count > above).map(|e| (h, e))).collect();
-    leaders(&mut all, cfg.max_paths);
-    Ok(all)
+    Ok(exact)
+}
+
+/// Second passes over fewer runs than this per candidate walk every run to its end:
+/// the tree of candidates costs about a walk per candidate to make.
+const RUNS_PER_CANDIDATE_FOR_TREE: u64 = 16;
+
+/// The candidates' paths as a tree, from the first run of each, for the second pass to
+/// leave runs early (see `prefixes`); `None` where it would not pay or not fit.
+fn candidate_tree(sc: &Scenario, cfg: &SimConfig, first_runs: impl ExactSizeIterator<Item = u64>) -> Option<Prefixes> {
+    if cfg.runs < RUNS_PER_CANDIDATE_FOR_TREE * first_runs.len() as u64 {
+        return None;
+    }
+    let mut tree = Prefixes::new(sc);
+    let mut walker = Walker::new(sc);
+    let mut rec = Recorder::default();
+    for run in first_runs {
+        rec.path.clear();
+        walker.walk(run_key(cfg.seed, run), &mut rec).ok()?;
+        if !tree.insert(sc, &rec.path) {
+            return None;
+        }
+    }
+    Some(tree)
 }
 
 pub(crate) fn no_weight(sc: &Scenario, seed: u64, run: u64, e: Stop) -> SimError {
@@ -465,4 +515,56 @@ pub(crate) fn no_weight(sc: &Scenario, seed: u64, run: u64, e: Stop) -> SimError
         text = "(none: it is the first step)".into();
     }
     SimError::NoWeight { run, node: sc.nodes[e.node as usize].id.clone(), visit: e.visit, path: text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load_str;
+
+    /// With the tree of candidates or without it, the second pass counts the same runs
+    /// (and first runs) for every candidate, and those are the counts of walking every
+    /// run: a run leaves the tree only when its path is none of them. Candidates are the
+    /// paths of every 7th run (so some are taken by many runs and some by one) and a hash
+    /// no run has; files with conditions, loops, a step limit, and a `given` condition.
+    #[test]
+    fn the_tree_of_candidates_changes_no_count() {
+        let sources = [
+            include_str!("../../../../bench/layered_12x4.yaml"),
+            crate::scenario::bundled::ALL[0].source,
+            include_str!("../../../../tests/fixtures/dice_loop.yaml"),
+            include_str!("../../../../tests/fixtures/step_limit.yaml"),
+        ];
+        let mut files: Vec<Scenario> = sources.iter().map(|s| load_str("t.yaml", s).expect("loads")).collect();
+        let mut given = files[0].clone();
+        given.set_given("tension >= 4").expect("a condition of the file");
+        files.push(given);
+        for sc in &files {
+            let cfg = SimConfig { runs: 30_000, seed: 3, threads: 2, max_paths: 10 };
+            let mut walker = Walker::new(sc);
+            let (mut tree, mut candidates) = (Prefixes::new(sc), vec![(1, 2)]);
+            for run in (0..cfg.runs).step_by(7) {
+                let mut rec = Recorder::default();
+                let end = walker.walk(run_key(cfg.seed, run), &mut rec).expect("walks");
+                assert!(tree.insert(sc, &rec.path));
+                candidates.push(end.path_hash);
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
+            let plain = count_candidates(sc, &cfg, &candidates, None).expect("counts");
+            let pruned = count_candidates(sc, &cfg, &candidates, Some(&tree)).expect("counts");
+            assert_eq!(pruned, plain, "{}", sc.title);
+            let mut by_walking: PathMap<(u64, u64)> = PathMap::default();
+            for run in (0..cfg.runs).rev() {
+                let end = walker.walk(run_key(cfg.seed, run), &mut Quiet).expect("walks");
+                if walker.given_holds() {
+                    let e = by_walking.entry(end.path_hash).or_insert((0, run));
+                    *e = (e.0 + 1, run);
+                }
+            }
+            let counts: Vec<Option<(u64, u64)>> = candidates.iter().map(|h| by_walking.get(h).copied()).collect();
+            assert_eq!(pruned.iter().map(|e| e.map(|e| (e.count, e.first_run))).collect::<Vec<_>>(), counts);
+            assert!(counts.iter().filter_map(|c| *c).any(|(n, _)| n > 1), "{}: some candidate repeats", sc.title);
+        }
+    }
 }

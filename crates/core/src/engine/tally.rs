@@ -252,13 +252,10 @@ impl Tally {
 
     /// Counts the end of one run (branch counts arrive through the walk's observer).
     #[inline]
-    pub fn end_run(&mut self, run: u64, end: &RunEnd, count_paths: bool) {
+    pub fn end_run(&mut self, end: &RunEnd) {
         self.runs += 1;
         self.outcome_runs[end.outcome as usize] += 1;
         self.total_steps += u64::from(end.steps);
-        if count_paths {
-            self.paths.add(end.path_hash, run, end.outcome);
-        }
     }
 
     /// Adds the tally of the next chunk of runs, except its paths (the simulation merges

@@ -24,10 +24,20 @@ pub trait Observer {
 
     /// An effect changed `indicator` from `before` to `after` (after clamping).
     fn effect(&mut self, _indicator: u32, _before: f64, _after: f64) {}
+
+    /// Whether [`Observer::follows`] wants calls (to stop walks early).
+    const PRUNES: bool = false;
+
+    /// Whether the walk should go on after branch `branch` (told after
+    /// [`Observer::taken`]); if not, it stops with [`Stop::Left`].
+    fn follows(&mut self, _branch: u32) -> bool {
+        true
+    }
 }
 
 impl<T: Observer> Observer for &mut T {
     const DETAILED: bool = T::DETAILED;
+    const PRUNES: bool = T::PRUNES;
     #[inline(always)]
     fn taken(&mut self, branch: u32, first: bool) {
         (**self).taken(branch, first);
@@ -37,6 +47,10 @@ impl<T: Observer> Observer for &mut T {
     }
     fn effect(&mut self, indicator: u32, before: f64, after: f64) {
         (**self).effect(indicator, before, after);
+    }
+    #[inline(always)]
+    fn follows(&mut self, branch: u32) -> bool {
+        (**self).follows(branch)
     }
 }
 
@@ -103,6 +117,9 @@ pub enum Stop {
     NoWeight(NoWeight),
     /// Ctrl-C (or a termination signal) arrived during a long run.
     Interrupted,
+    /// The observer stopped the walk ([`Observer::follows`]): the run's path is none of
+    /// those it looks for.
+    Left,
 }
 
 /// Steps between two looks at the interrupt flag inside one run.
@@ -294,6 +311,9 @@ impl<'a> Walker<'a> {
                 true
             };
             obs.taken(gid as u32, first_time);
+            if O::PRUNES && !obs.follows(gid as u32) {
+                return Err(Stop::Left);
+            }
             truth |= branch.sets;
             if HASH {
                 // Two multiplicative hashes of the branch sequence, mixed once at the end.

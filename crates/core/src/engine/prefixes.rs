@@ -1,0 +1,145 @@
+//! The candidates of the path summary's second pass as a tree of branch choices, so
+//! that the second pass leaves a run as soon as its path has left every candidate's.
+//!
+//! After the first pass over a flat distribution of paths, the candidates are tens of
+//! thousands of paths that entered the summary late, and the second pass walks every
+//! run again to count them exactly. A run whose first steps already differ from the
+//! first steps of every candidate cannot end on a candidate, so its walk can stop there:
+//! on the layered benchmark file a run leaves the tree after about 9 of its 12 steps.
+//! The counts are those of walking every run to its end, since a run that leaves the
+//! tree would only have missed the candidates' index.
+
+use super::walk::Observer;
+use crate::scenario::Scenario;
+
+/// Child slots the tree may take (16 MB); past that, the second pass walks every run
+/// to its end, as without a tree.
+const MAX_SLOTS: usize = 1 << 22;
+
+/// No child: no candidate continues this way.
+const NONE: u32 = u32::MAX;
+
+/// Candidate paths as a tree: each tree node stands for a prefix shared by some
+/// candidates, and has one child slot per branch of the scenario node that prefix leads
+/// to.
+pub(crate) struct Prefixes {
+    /// Per tree node, the offset that a branch's global index is added to, to find the
+    /// child slot of that branch (0 for a tree node where candidates only end: its
+    /// slots are the first ones, which are all empty).
+    base: Vec<u32>,
+    /// Child slots: the tree node a branch leads to, or [`NONE`].
+    kids: Vec<u32>,
+}
+
+impl Prefixes {
+    /// An empty tree (no run follows it) for `sc`.
+    pub(crate) fn new(sc: &Scenario) -> Self {
+        Prefixes { base: vec![0], kids: vec![NONE; sc.branches.len()] }
+    }
+
+    /// Adds one candidate path (global branch indexes, in order). `false` if the tree
+    /// would grow past its room; it is then of no use.
+    pub(crate) fn insert(&mut self, sc: &Scenario, path: &[u32]) -> bool {
+        let mut at = 0;
+        for &branch in path {
+            if self.base[at] == 0 {
+                let node = &sc.nodes[sc.branches[branch as usize].node as usize];
+                let start = self.kids.len();
+                if start + node.n_branches as usize > MAX_SLOTS {
+                    return false;
+                }
+                self.kids.resize(start + node.n_branches as usize, NONE);
+                // Above 0: `start` is past the first `branches.len()` slots.
+                self.base[at] = (start - node.first_branch as usize) as u32;
+            }
+            let slot = self.base[at] as usize + branch as usize;
+            if self.kids[slot] == NONE {
+                self.kids[slot] = self.base.len() as u32;
+                self.base.push(0);
+            }
+            at = self.kids[slot] as usize;
+        }
+        true
+    }
+
+    /// An observer that follows one run down the tree, from its root.
+    pub(crate) fn follower(&self) -> Follower<'_> {
+        Follower { tree: self, at: 0 }
+    }
+}
+
+/// Follows one run's branches down a [`Prefixes`] tree, and stops the walk where no
+/// candidate continues.
+pub(crate) struct Follower<'a> {
+    tree: &'a Prefixes,
+    at: u32,
+}
+
+impl Follower<'_> {
+    /// Back to the root, for the next run.
+    pub(crate) fn restart(&mut self) {
+        self.at = 0;
+    }
+}
+
+impl Observer for Follower<'_> {
+    const PRUNES: bool = true;
+
+    #[inline(always)]
+    fn taken(&mut self, _: u32, _: bool) {}
+
+    #[inline(always)]
+    fn follows(&mut self, branch: u32) -> bool {
+        let tree = self.tree;
+        self.at = tree.kids[tree.base[self.at as usize] as usize + branch as usize];
+        self.at != NONE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rng::RunKeys;
+    use crate::engine::walk::{Recorder, Stop, Walker};
+
+    /// A run walks on while its path is a prefix of some candidate's, and stops on the
+    /// first branch that leaves them all, or on a step past a candidate's end.
+    #[test]
+    fn a_run_stops_where_it_leaves_every_candidate() {
+        let sc = &crate::scenario::load_str("t.yaml", crate::scenario::bundled::ALL[0].source).expect("loads");
+        let mut walker = Walker::new(sc);
+        let mut keys = RunKeys::new(5, 0);
+        let paths: Vec<Vec<u32>> = (0..400)
+            .map(|_| {
+                let mut rec = Recorder::default();
+                walker.walk(keys.next_key(), &mut rec).expect("the bundled file walks");
+                rec.path
+            })
+            .collect();
+        let mut tree = Prefixes::new(sc);
+        for p in &paths[..200] {
+            assert!(tree.insert(sc, p));
+        }
+        let mut follower = tree.follower();
+        for p in &paths {
+            let in_tree = paths[..200].contains(p);
+            // The longest prefix of `p` shared with a candidate.
+            let shared = paths[..200]
+                .iter()
+                .map(|c| c.iter().zip(p).take_while(|(a, b)| a == b).count())
+                .max()
+                .expect("candidates");
+            follower.restart();
+            let steps = p.iter().take_while(|&&b| follower.follows(b)).count();
+            assert_eq!(steps, shared.min(p.len()), "path {p:?}");
+            assert!(!in_tree || steps == p.len());
+        }
+        // And in a walk: the paths outside the tree stop, the others end.
+        let mut keys = RunKeys::new(5, 0);
+        for p in &paths {
+            follower.restart();
+            let end = walker.walk(keys.next_key(), &mut follower);
+            assert_eq!(matches!(end, Err(Stop::Left)), !paths[..200].contains(p));
+        }
+    }
+}
