@@ -20,42 +20,49 @@ const MAX_SLOTS: usize = 1 << 22;
 const NONE: u32 = u32::MAX;
 
 /// Candidate paths as a tree: each tree node stands for a prefix shared by some
-/// candidates, and has one child slot per branch of the scenario node that prefix leads
-/// to.
+/// candidates and is a block of child slots, one per branch of the scenario node that
+/// prefix leads to. A tree node is named by its block's start less the global index of
+/// that scenario node's first branch, so that adding a branch's global index gives its
+/// slot; a slot holds the name of the child, or [`NONE`].
 pub(crate) struct Prefixes {
-    /// Per tree node, the offset that a branch's global index is added to, to find the
-    /// child slot of that branch (0 for a tree node where candidates only end: its
-    /// slots are the first ones, which are all empty).
-    base: Vec<u32>,
-    /// Child slots: the tree node a branch leads to, or [`NONE`].
+    /// Child slots. The first `branches.len()` are all [`NONE`]: the block of a child
+    /// that ends the run (named 0), where no walk goes on.
     kids: Vec<u32>,
+    /// The root's name (the start node's block).
+    root: u32,
 }
 
 impl Prefixes {
     /// An empty tree (no run follows it) for `sc`.
     pub(crate) fn new(sc: &Scenario) -> Self {
-        Prefixes { base: vec![0], kids: vec![NONE; sc.branches.len()] }
+        let mut tree = Prefixes { kids: vec![NONE; sc.branches.len()], root: 0 };
+        tree.root = tree.block(sc, sc.start).expect("one block fits");
+        tree
+    }
+
+    /// A new block of empty slots for node `node` (0, the empty block, for [`NONE`]);
+    /// `None` if it would grow the tree past its room.
+    fn block(&mut self, sc: &Scenario, node: u32) -> Option<u32> {
+        let Some(node) = sc.nodes.get(node as usize) else { return Some(0) };
+        let start = self.kids.len();
+        if start + node.n_branches as usize > MAX_SLOTS {
+            return None;
+        }
+        self.kids.resize(start + node.n_branches as usize, NONE);
+        // Above 0: `start` is past the first `branches.len()` slots.
+        Some((start - node.first_branch as usize) as u32)
     }
 
     /// Adds one candidate path (global branch indexes, in order). `false` if the tree
     /// would grow past its room; it is then of no use.
     pub(crate) fn insert(&mut self, sc: &Scenario, path: &[u32]) -> bool {
-        let mut at = 0;
+        let mut at = self.root as usize;
         for &branch in path {
-            if self.base[at] == 0 {
-                let node = &sc.nodes[sc.branches[branch as usize].node as usize];
-                let start = self.kids.len();
-                if start + node.n_branches as usize > MAX_SLOTS {
-                    return false;
-                }
-                self.kids.resize(start + node.n_branches as usize, NONE);
-                // Above 0: `start` is past the first `branches.len()` slots.
-                self.base[at] = (start - node.first_branch as usize) as u32;
-            }
-            let slot = self.base[at] as usize + branch as usize;
+            let slot = at + branch as usize;
             if self.kids[slot] == NONE {
-                self.kids[slot] = self.base.len() as u32;
-                self.base.push(0);
+                let next = sc.branches[branch as usize].next.unwrap_or(NONE);
+                let Some(child) = self.block(sc, next) else { return false };
+                self.kids[slot] = child;
             }
             at = self.kids[slot] as usize;
         }
@@ -64,7 +71,7 @@ impl Prefixes {
 
     /// An observer that follows one run down the tree, from its root.
     pub(crate) fn follower(&self) -> Follower<'_> {
-        Follower { tree: self, at: 0 }
+        Follower { tree: self, at: self.root }
     }
 }
 
@@ -78,7 +85,7 @@ pub(crate) struct Follower<'a> {
 impl Follower<'_> {
     /// Back to the root, for the next run.
     pub(crate) fn restart(&mut self) {
-        self.at = 0;
+        self.at = self.tree.root;
     }
 }
 
@@ -90,8 +97,7 @@ impl Observer for Follower<'_> {
 
     #[inline(always)]
     fn follows(&mut self, branch: u32) -> bool {
-        let tree = self.tree;
-        self.at = tree.kids[tree.base[self.at as usize] as usize + branch as usize];
+        self.at = self.tree.kids[self.at as usize + branch as usize];
         self.at != NONE
     }
 }
