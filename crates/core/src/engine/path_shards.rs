@@ -5,7 +5,7 @@
 //! after the one before it) and took 7-8% of a one-thread run, so on many threads it
 //! would cap the speed-up near thirteen, and lower as its cache misses grow. Here the
 //! summary is [`SHARDS`] maps, a path going to the one its hash's top bits name. The
-//! worker that counted a chunk cuts its paths the same way ([`split`]); the ordered
+//! worker that counted a chunk cuts its paths the same way ([`ChunkPaths`]); the ordered
 //! merge only hands the pieces over ([`ShardedPaths::push`]); and any thread with a
 //! moment (a worker between chunks) merges whatever pieces are ready
 //! ([`ShardedPaths::help`]): each shard takes its pieces in chunk order, while other
@@ -395,17 +395,50 @@ mod tests {
     use super::*;
     use crate::engine::test_rng::xorshift;
 
-    /// A chunk of `runs` runs from `first_run` on: a few heavy paths and a long tail.
+    /// The paths of `runs` runs from `first_run` on (hash, run, outcome): a few heavy
+    /// paths and a long tail.
+    fn runs_of(next: &mut impl FnMut() -> u64, first_run: u64, runs: u64, tail: u64) -> Vec<((u64, u64), u64, u32)> {
+        (first_run..first_run + runs)
+            .map(|run| {
+                let r = next();
+                let id = if r.is_multiple_of(3) { r % 5 } else { 5 + next() % tail };
+                // Spread ids over the whole hash, so that every shard gets paths.
+                ((id.wrapping_mul(0x9e37_79b9_7f4a_7c15), id), run, (id % 3) as u32)
+            })
+            .collect()
+    }
+
+    /// Those runs' path tally.
     fn chunk(next: &mut impl FnMut() -> u64, first_run: u64, runs: u64, tail: u64) -> PathTally {
         let mut t = PathTally::default();
-        for run in first_run..first_run + runs {
-            let r = next();
-            let id = if r.is_multiple_of(3) { r % 5 } else { 5 + next() % tail };
-            // Spread ids over the whole hash, so that every shard gets paths.
-            let h = (id.wrapping_mul(0x9e37_79b9_7f4a_7c15), id);
-            t.add(h, run, (id % 3) as u32);
+        for (h, run, outcome) in runs_of(next, first_run, runs, tail) {
+            t.add(h, run, outcome);
         }
         t
+    }
+
+    /// A chunk's compact table gives the pieces of its path tally, chunk after chunk on
+    /// one thread (each chunk on the table the one before emptied).
+    #[test]
+    fn chunk_paths_give_the_pieces_of_the_tally() {
+        let mut next = xorshift(11);
+        let mut first_run = 5_000_000_000;
+        for c in 0..12u64 {
+            let runs = if c % 4 == 3 { 1 } else { 1 + next() % 4096 };
+            let tail = 10 + next() % 3000;
+            let stream = runs_of(&mut next, first_run, runs, tail);
+            let (mut tally, mut compact) = (PathTally::default(), ChunkPaths::new(first_run, runs as usize));
+            for &(h, run, outcome) in &stream {
+                tally.add(h, run, outcome);
+                compact.add(h, run, outcome);
+            }
+            let sorted = |mut pieces: Vec<Piece>| {
+                pieces.iter_mut().for_each(|p| p.sort_unstable_by_key(|(h, _)| *h));
+                pieces
+            };
+            assert_eq!(sorted(compact.into_pieces()), sorted(split(tally)), "chunk {c}");
+            first_run += runs;
+        }
     }
 
     fn same(a: &PathTally, b: &PathTally) {
