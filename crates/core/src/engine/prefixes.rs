@@ -30,14 +30,22 @@ pub(crate) struct Prefixes {
     kids: Vec<u32>,
     /// The root's name (the start node's block).
     root: u32,
+    /// The most child slots the tree may take.
+    room: usize,
 }
 
 impl Prefixes {
-    /// An empty tree (no run follows it) for `sc`.
-    pub(crate) fn new(sc: &Scenario) -> Self {
-        let mut tree = Prefixes { kids: vec![NONE; sc.branches.len()], root: 0 };
-        tree.root = tree.block(sc, sc.start).expect("one block fits");
-        tree
+    /// An empty tree (no run follows it) for `sc`; `None` for a scenario too large for
+    /// the tree's room (millions of branches).
+    pub(crate) fn new(sc: &Scenario) -> Option<Self> {
+        Self::with_room(sc, MAX_SLOTS)
+    }
+
+    /// [`Prefixes::new`] with room for `room` child slots.
+    fn with_room(sc: &Scenario, room: usize) -> Option<Self> {
+        let mut tree = Prefixes { kids: vec![NONE; sc.branches.len()], root: 0, room };
+        tree.root = tree.block(sc, sc.start)?;
+        Some(tree)
     }
 
     /// A new block of empty slots for node `node` (0, the empty block, for [`NONE`]);
@@ -45,7 +53,7 @@ impl Prefixes {
     fn block(&mut self, sc: &Scenario, node: u32) -> Option<u32> {
         let Some(node) = sc.nodes.get(node as usize) else { return Some(0) };
         let start = self.kids.len();
-        if start + node.n_branches as usize > MAX_SLOTS {
+        if start + node.n_branches as usize > self.room {
             return None;
         }
         self.kids.resize(start + node.n_branches as usize, NONE);
@@ -122,7 +130,7 @@ mod tests {
                 rec.path
             })
             .collect();
-        let mut tree = Prefixes::new(sc);
+        let mut tree = Prefixes::new(sc).expect("the bundled file fits");
         for p in &paths[..200] {
             assert!(tree.insert(sc, p));
         }
@@ -140,6 +148,11 @@ mod tests {
             assert_eq!(steps, shared.min(p.len()), "path {p:?}");
             assert!(!in_tree || steps == p.len());
         }
+        // A tree without room for them all says so, and one without room for its root
+        // is not made.
+        let mut small = Prefixes::with_room(sc, sc.branches.len() + 60).expect("the root fits");
+        assert!(!paths.iter().all(|p| small.insert(sc, p)));
+        assert!(Prefixes::with_room(sc, sc.branches.len()).is_none());
         // And in a walk: the paths outside the tree stop, the others end.
         let mut keys = RunKeys::new(5, 0);
         for p in &paths {

@@ -494,7 +494,7 @@ fn candidate_tree(sc: &Scenario, cfg: &SimConfig, first_runs: impl ExactSizeIter
     if cfg.runs < RUNS_PER_CANDIDATE_FOR_TREE * first_runs.len() as u64 {
         return None;
     }
-    let mut tree = Prefixes::new(sc);
+    let mut tree = Prefixes::new(sc)?;
     let mut walker = Walker::new(sc);
     let mut rec = Recorder::default();
     for run in first_runs {
@@ -542,7 +542,7 @@ mod tests {
         for sc in &files {
             let cfg = SimConfig { runs: 30_000, seed: 3, threads: 2, max_paths: 10 };
             let mut walker = Walker::new(sc);
-            let (mut tree, mut candidates) = (Prefixes::new(sc), vec![(1, 2)]);
+            let (mut tree, mut candidates) = (Prefixes::new(sc).expect("the file fits"), vec![(1, 2)]);
             for run in (0..cfg.runs).step_by(7) {
                 let mut rec = Recorder::default();
                 let end = walker.walk(run_key(cfg.seed, run), &mut rec).expect("walks");
