@@ -46,23 +46,12 @@ pub fn shard_of(hash: (u64, u64)) -> usize {
     (hash.0 >> 60) as usize
 }
 
-/// Cuts a chunk's (unreduced) path tally into one piece per shard.
-pub fn split(tally: PathTally) -> Vec<Piece> {
-    debug_assert!(!tally.reduced, "a chunk's tally is never reduced");
-    let room = tally.entries.len() / SHARDS * 3 / 2 + 8;
-    let mut pieces: Vec<Piece> = (0..SHARDS).map(|_| Vec::with_capacity(room)).collect();
-    for (hash, e) in tally.entries {
-        pieces[shard_of(hash)].push((hash, e));
-    }
-    pieces
-}
-
 /// One chunk's path counts, as the chunk's runs are walked: slots of 32 bytes (count,
 /// first run within the chunk, outcome) where a [`PathTally`] entry takes 56, on a table
 /// that each thread keeps from one chunk to the next (a table allocated and freed per
 /// chunk is near the allocator's threshold for fresh pages, and faulted them in every
-/// time). [`ChunkPaths::into_pieces`] gives what [`split`] gives for the chunk's
-/// [`PathTally`].
+/// time). [`ChunkPaths::into_pieces`] gives the pieces of cutting the chunk's
+/// [`PathTally`] by shard (a test checks it).
 pub struct ChunkPaths {
     /// The chunk's first run.
     lo: u64,
@@ -394,6 +383,17 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 mod tests {
     use super::*;
     use crate::engine::test_rng::xorshift;
+
+    /// Cuts a chunk's (unreduced) path tally into one piece per shard.
+    fn split(tally: PathTally) -> Vec<Piece> {
+        debug_assert!(!tally.reduced, "a chunk's tally is never reduced");
+        let room = tally.entries.len() / SHARDS * 3 / 2 + 8;
+        let mut pieces: Vec<Piece> = (0..SHARDS).map(|_| Vec::with_capacity(room)).collect();
+        for (hash, e) in tally.entries {
+            pieces[shard_of(hash)].push((hash, e));
+        }
+        pieces
+    }
 
     /// The paths of `runs` runs from `first_run` on (hash, run, outcome): a few heavy
     /// paths and a long tail.
