@@ -5,9 +5,9 @@
 //! after the one before it) and took 7-8% of a one-thread run, so on many threads it
 //! would cap the speed-up near thirteen, and lower as its cache misses grow. Here the
 //! summary is [`SHARDS`] maps, a path going to the one its hash's top bits name. The
-//! worker that counted a chunk cuts its paths the same way ([`ChunkPaths`]); the ordered
-//! merge only hands the pieces over ([`ShardedPaths::push`]); and any thread with a
-//! moment (a worker between chunks) merges whatever pieces are ready
+//! worker that walked a chunk cuts its runs' paths the same way ([`ChunkPaths`]); the
+//! ordered merge only hands the pieces over ([`ShardedPaths::push`]); and any thread
+//! with a moment (a worker between chunks) merges whatever pieces are ready
 //! ([`ShardedPaths::help`]): each shard takes its pieces in chunk order, while other
 //! threads merge other shards.
 //!
@@ -15,16 +15,17 @@
 //! meets the pieces of its own shard, and the one step that looks at the whole summary,
 //! the reduction when it holds more than twice the cap, happens only at a chunk where
 //! every shard has stopped. Shards run ahead as long as an upper bound on the summary's
-//! size (its size at the last stop, plus the paths of every chunk since, less those a
-//! merged piece found already there) rules a reduction out. The first chunk that could
-//! take it past the limit is a stop: every shard merges that chunk and goes no further,
-//! and the last shard to get there counts the summary. If it is over the limit, it is
-//! reduced as the serial merge would have after that chunk, mostly in parallel: each
-//! shard takes a census of its counters ([`Census`]), the last one counted works out
-//! the threshold and the new bound on dropped paths, and each shard subtracts the
-//! threshold from its counters (dropping those it takes to zero) when it next merges.
+//! size (its size at the last stop, plus one path for every record of every chunk
+//! since, less the records a merged piece found a path for) rules a reduction out. The
+//! first chunk that could take it past the limit is a stop: every shard merges that
+//! chunk and goes no further, and the last shard to get there counts the summary. If it
+//! is over the limit, it is reduced as the serial merge would have after that chunk,
+//! mostly in parallel: each shard takes a census of its counters ([`Census`]), the last
+//! one counted works out the threshold and the new bound on dropped paths, and each
+//! shard subtracts the threshold from its counters (dropping those it takes to zero)
+//! when it next merges.
 
-use super::paths::{Census, PathEntry, PathMap, PathTally, absorb, cut};
+use super::paths::{Census, PathEntry, PathMap, PathRuns, PathTally, absorb_runs, cut};
 use crate::clock::Stopwatch;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -37,8 +38,8 @@ pub const SHARDS: usize = 16;
 /// it merges pieces itself, so that memory stays flat.
 const MOST_BEHIND: u64 = 32;
 
-/// One chunk's paths that fall in one shard.
-pub type Piece = Vec<((u64, u64), PathEntry)>;
+/// One chunk's runs whose paths fall in one shard.
+pub type Piece = Vec<PathRuns>;
 
 /// The shard of a path.
 #[inline]
@@ -46,48 +47,55 @@ pub fn shard_of(hash: (u64, u64)) -> usize {
     (hash.0 >> 60) as usize
 }
 
-/// One chunk's path counts, as the chunk's runs are walked: slots of 32 bytes (count,
-/// first run within the chunk, outcome) where a [`PathTally`] entry takes 56, on a table
-/// that each thread keeps from one chunk to the next (a table allocated and freed per
-/// chunk is near the allocator's threshold for fresh pages, and faulted them in every
-/// time). [`ChunkPaths::into_pieces`] gives the pieces of cutting the chunk's
-/// [`PathTally`] by shard (a test checks it).
-pub struct ChunkPaths {
-    /// The chunk's first run.
-    lo: u64,
-    map: PathMap<(u32, u32, u32)>,
-}
+/// Slots of [`ChunkPaths`]' table of recent paths.
+const RECENT: usize = 256;
 
-thread_local! {
-    /// The emptied table of this thread's last chunk.
-    static SPARE: std::cell::Cell<Option<PathMap<(u32, u32, u32)>>> = const { std::cell::Cell::new(None) };
+/// One chunk's paths, as the chunk's runs are walked, in the pieces of their shards.
+///
+/// Within a chunk, nearly every run of a scenario with many paths takes a path of its
+/// own, so counting a chunk's paths in a hash table first (an insert per run) saved the
+/// merge almost nothing. Here a run's path is counted on the record of the last run that
+/// took it only if a small direct-mapped table of recent paths still points there (so
+/// that a scenario with few paths hands over few records); otherwise it starts a record
+/// of its own. Absorbing the pieces gives what absorbing the chunk's [`PathTally`] would
+/// (a test checks it).
+pub struct ChunkPaths {
+    pieces: [Piece; SHARDS],
+    /// A recent path in each slot (by the low bits of its hash), and its record's place
+    /// in its piece.
+    recent: Box<[((u64, u64), u32); RECENT]>,
 }
 
 impl ChunkPaths {
-    /// Counts for the chunk of runs starting at run `lo` (at most `u32::MAX` runs).
-    pub fn new(lo: u64, runs: usize) -> Self {
-        let map = SPARE.take().unwrap_or_else(|| PathMap::with_capacity_and_hasher(runs, Default::default()));
-        ChunkPaths { lo, map }
+    /// Pieces for a chunk of `runs` runs.
+    pub fn new(runs: usize) -> Self {
+        let room = runs / SHARDS * 5 / 4 + 8;
+        ChunkPaths {
+            pieces: std::array::from_fn(|_| Vec::with_capacity(room)),
+            // No record has this place.
+            recent: Box::new([((0, 0), u32::MAX); RECENT]),
+        }
     }
 
-    /// Counts run `run`, which took the path `hash` to `outcome`.
+    /// Adds run `run`, which took the path `hash` to `outcome`.
     #[inline]
     pub fn add(&mut self, hash: (u64, u64), run: u64, outcome: u32) {
-        let at = (run - self.lo) as u32;
-        self.map.entry(hash).and_modify(|e| e.0 += 1).or_insert((1, at, outcome));
+        let slot = &mut self.recent[hash.1 as usize % RECENT];
+        let piece = &mut self.pieces[shard_of(hash)];
+        // A slot's place was given when its path was added to this piece.
+        if slot.0 == hash
+            && let Some(r) = piece.get_mut(slot.1 as usize)
+        {
+            r.runs += 1;
+            return;
+        }
+        *slot = (hash, piece.len() as u32);
+        piece.push(PathRuns { hash, first_run: run, runs: 1, outcome });
     }
 
-    /// The chunk's paths, one piece per shard; the table goes back to the thread.
-    pub fn into_pieces(mut self) -> Vec<Piece> {
-        let room = self.map.len() / SHARDS * 3 / 2 + 8;
-        let mut pieces: Vec<Piece> = (0..SHARDS).map(|_| Vec::with_capacity(room)).collect();
-        for (hash, (count, at, outcome)) in self.map.drain() {
-            let (count, first_run) = (u64::from(count), self.lo + u64::from(at));
-            let e = PathEntry { count, reduced: count, entered_after: 0, first_run, outcome };
-            pieces[shard_of(hash)].push((hash, e));
-        }
-        SPARE.set(Some(self.map));
-        pieces
+    /// The chunk's paths, one piece per shard.
+    pub fn into_pieces(self) -> Vec<Piece> {
+        self.pieces.into()
     }
 }
 
@@ -122,10 +130,10 @@ struct Table {
 }
 
 struct Control {
-    /// Chunks handed over but not open yet, with their number of paths.
+    /// Chunks handed over but not open yet, with their number of records.
     waiting: VecDeque<(u64, usize)>,
     /// An upper bound on the summary's size once every open chunk is merged: its size
-    /// now plus the paths of every open piece not merged yet.
+    /// now plus the records of every open piece not merged yet (each may be a new path).
     bound: usize,
     /// The open chunk after which the summary must be counted, and how many shards
     /// have merged it.
@@ -195,12 +203,12 @@ impl ShardedPaths {
     /// Merges pieces itself while the shards are far behind.
     pub fn push(&self, chunk: u64, pieces: Vec<Piece>) {
         assert_eq!(pieces.len(), SHARDS, "a chunk has one piece per shard");
-        let paths = pieces.iter().map(Vec::len).sum();
+        let records = pieces.iter().map(Vec::len).sum();
         for (shard, piece) in self.shards.iter().zip(pieces) {
             lock(&shard.inbox).push_back((chunk, piece));
         }
         let mut control = lock(&self.control);
-        control.waiting.push_back((chunk, paths));
+        control.waiting.push_back((chunk, records));
         self.open(&mut control);
         drop(control);
         while self.shards.iter().any(|s| s.merged.load(Ordering::Acquire) + MOST_BEHIND <= chunk) {
@@ -250,10 +258,10 @@ impl ShardedPaths {
     /// up to and including the first that could (the next stop).
     fn open(&self, control: &mut Control) {
         while control.stop.is_none() {
-            let Some((chunk, paths)) = control.waiting.pop_front() else { break };
-            // Every open piece's paths are in the bound, a stop chunk's too (merging a
-            // piece takes off those it found already there).
-            control.bound += paths;
+            let Some((chunk, records)) = control.waiting.pop_front() else { break };
+            // Every open piece's records are in the bound, a stop chunk's too (merging a
+            // piece takes off those whose path it found there).
+            control.bound += records;
             if control.bound > 2 * self.cap {
                 control.stop = Some((chunk, 0));
             }
@@ -299,12 +307,12 @@ impl ShardedPaths {
             };
             let Some((chunk, piece)) = next else { return };
             let (bound, before, handed) = (table.dropped_bound, table.entries.len(), piece.len());
-            absorb(&mut table.entries, piece, bound);
+            absorb_runs(&mut table.entries, &piece, bound);
             let added = table.entries.len() - before;
             shard.merged.store(chunk + 1, Ordering::Release);
             let last_at_stop = {
                 let mut control = lock(&self.control);
-                // The bound counted every path of the piece as new; only `added` were.
+                // The bound counted every record of the piece as a new path; `added` were.
                 control.bound -= handed - added;
                 self.open(&mut control);
                 match &mut control.stop {
@@ -382,18 +390,8 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::paths::absorb;
     use crate::engine::test_rng::xorshift;
-
-    /// Cuts a chunk's (unreduced) path tally into one piece per shard.
-    fn split(tally: PathTally) -> Vec<Piece> {
-        debug_assert!(!tally.reduced, "a chunk's tally is never reduced");
-        let room = tally.entries.len() / SHARDS * 3 / 2 + 8;
-        let mut pieces: Vec<Piece> = (0..SHARDS).map(|_| Vec::with_capacity(room)).collect();
-        for (hash, e) in tally.entries {
-            pieces[shard_of(hash)].push((hash, e));
-        }
-        pieces
-    }
 
     /// The paths of `runs` runs from `first_run` on (hash, run, outcome): a few heavy
     /// paths and a long tail.
@@ -402,41 +400,44 @@ mod tests {
             .map(|run| {
                 let r = next();
                 let id = if r.is_multiple_of(3) { r % 5 } else { 5 + next() % tail };
-                // Spread ids over the whole hash, so that every shard gets paths.
-                ((id.wrapping_mul(0x9e37_79b9_7f4a_7c15), id), run, (id % 3) as u32)
+                // Spread over every shard. Paths share halves of their hash with others,
+                // and fall in the same slot of a chunk's recent paths: ids 2k and 2k+1
+                // share the first half, ids 2k and 2k+512 the second.
+                let half = id / 2;
+                ((half.wrapping_mul(0x9e37_79b9_7f4a_7c15), ((id % 2) << 8) | (half % 256)), run, (id % 3) as u32)
             })
             .collect()
     }
 
-    /// Those runs' path tally.
-    fn chunk(next: &mut impl FnMut() -> u64, first_run: u64, runs: u64, tail: u64) -> PathTally {
-        let mut t = PathTally::default();
+    /// Those runs' path tally, and the pieces their chunk hands over.
+    fn chunk(next: &mut impl FnMut() -> u64, first_run: u64, runs: u64, tail: u64) -> (PathTally, Vec<Piece>) {
+        let (mut tally, mut pieces) = (PathTally::default(), ChunkPaths::new(runs as usize));
         for (h, run, outcome) in runs_of(next, first_run, runs, tail) {
-            t.add(h, run, outcome);
+            tally.add(h, run, outcome);
+            pieces.add(h, run, outcome);
         }
-        t
+        (tally, pieces.into_pieces())
     }
 
-    /// A chunk's compact table gives the pieces of its path tally, chunk after chunk on
-    /// one thread (each chunk on the table the one before emptied).
+    /// Absorbing a chunk's pieces into a summary gives what absorbing its path tally
+    /// does: for chunk after chunk, into a summary that holds some of their paths
+    /// already and has dropped others.
     #[test]
-    fn chunk_paths_give_the_pieces_of_the_tally() {
+    fn absorbing_a_chunks_runs_is_absorbing_its_tally() {
         let mut next = xorshift(11);
+        let (mut by_tally, mut by_runs) = (PathMap::default(), PathMap::default());
         let mut first_run = 5_000_000_000;
         for c in 0..12u64 {
             let runs = if c % 4 == 3 { 1 } else { 1 + next() % 4096 };
             let tail = 10 + next() % 3000;
-            let stream = runs_of(&mut next, first_run, runs, tail);
-            let (mut tally, mut compact) = (PathTally::default(), ChunkPaths::new(first_run, runs as usize));
-            for &(h, run, outcome) in &stream {
-                tally.add(h, run, outcome);
-                compact.add(h, run, outcome);
+            let (tally, pieces) = chunk(&mut next, first_run, runs, tail);
+            assert!(pieces.iter().enumerate().all(|(i, p)| p.iter().all(|r| shard_of(r.hash) == i)));
+            let dropped_bound = c * 3;
+            absorb(&mut by_tally, tally.entries, dropped_bound);
+            for piece in &pieces {
+                absorb_runs(&mut by_runs, piece, dropped_bound);
             }
-            let sorted = |mut pieces: Vec<Piece>| {
-                pieces.iter_mut().for_each(|p| p.sort_unstable_by_key(|(h, _)| *h));
-                pieces
-            };
-            assert_eq!(sorted(compact.into_pieces()), sorted(split(tally)), "chunk {c}");
+            assert_eq!(by_runs, by_tally, "chunk {c}");
             first_run += runs;
         }
     }
@@ -459,9 +460,9 @@ mod tests {
                 let mut next = xorshift(seed);
                 let (mut serial, sharded) = (PathTally::default(), ShardedPaths::new(cap, 4 * cap));
                 for c in 0..60u64 {
-                    let part = chunk(&mut next, c * 256, 256, tail);
-                    serial.merge(part.clone(), cap);
-                    sharded.push(c, split(part));
+                    let (part, pieces) = chunk(&mut next, c * 256, 256, tail);
+                    serial.merge(part, cap);
+                    sharded.push(c, pieces);
                     match helping {
                         0 => sharded.help(true),
                         1 if next().is_multiple_of(3) => sharded.help(next().is_multiple_of(2)),
@@ -488,10 +489,10 @@ mod tests {
             let mut run = 0;
             for c in 0..40u64 {
                 let runs = 1 + next() % 120;
-                let part = chunk(&mut next, run, runs, tail);
+                let (part, pieces) = chunk(&mut next, run, runs, tail);
                 run += runs;
-                serial.merge(part.clone(), cap);
-                sharded.push(c, split(part));
+                serial.merge(part, cap);
+                sharded.push(c, pieces);
                 if next().is_multiple_of(2) {
                     sharded.help(next().is_multiple_of(2));
                 }
@@ -505,10 +506,10 @@ mod tests {
     #[test]
     fn threads_helping_give_the_serial_merge() {
         let mut next = xorshift(9);
-        let chunks: Vec<PathTally> = (0..200u64).map(|c| chunk(&mut next, c * 512, 512, 20_000)).collect();
+        let (tallies, chunks): (Vec<_>, Vec<_>) = (0..200u64).map(|c| chunk(&mut next, c * 512, 512, 20_000)).unzip();
         let mut serial = PathTally::default();
-        for c in &chunks {
-            serial.merge(c.clone(), 300);
+        for part in tallies {
+            serial.merge(part, 300);
         }
         let sharded = ShardedPaths::new(300, 1200);
         let done = std::sync::atomic::AtomicBool::new(false);
@@ -521,8 +522,8 @@ mod tests {
                     }
                 });
             }
-            for (c, part) in chunks.into_iter().enumerate() {
-                sharded.push(c as u64, split(part));
+            for (c, pieces) in chunks.into_iter().enumerate() {
+                sharded.push(c as u64, pieces);
             }
             done.store(true, Ordering::Release);
         });

@@ -144,6 +144,39 @@ impl PathTally {
     }
 }
 
+/// Runs of one path within a chunk, as the chunk hands them to the summary (32 bytes
+/// where a [`PathMap`] entry takes 56). A chunk may hand over several for one path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathRuns {
+    pub hash: (u64, u64),
+    /// The first of them.
+    pub first_run: u64,
+    pub runs: u32,
+    pub outcome: u32,
+}
+
+/// Adds runs' paths (runs after those already in `map`, records in the order of their
+/// first runs) to a summary whose bound on paths outside it is `dropped_bound`: the same
+/// as [`absorb`] with those runs' path tally.
+#[inline]
+pub fn absorb_runs(map: &mut PathMap<PathEntry>, runs: &[PathRuns], dropped_bound: u64) {
+    for r in runs {
+        let n = u64::from(r.runs);
+        map.entry(r.hash)
+            .and_modify(|mine| {
+                mine.count += n;
+                mine.reduced += n;
+            })
+            .or_insert(PathEntry {
+                count: n,
+                reduced: n,
+                entered_after: dropped_bound,
+                first_run: r.first_run,
+                outcome: r.outcome,
+            });
+    }
+}
+
 /// Adds a chunk's path counts (of runs after those already in `map`) to a summary whose
 /// bound on paths outside it is `dropped_bound`: a path new to the summary enters with
 /// that bound.

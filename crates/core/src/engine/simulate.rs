@@ -173,7 +173,7 @@ fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
         paths.help(false);
     }
     let mut tally = Tally::new(sc.outcomes.len(), sc.branches.len(), sc.indicators.len());
-    let mut paths = (cfg.max_paths > 0).then(|| ChunkPaths::new(lo, (hi - lo) as usize));
+    let mut paths = (cfg.max_paths > 0).then(|| ChunkPaths::new((hi - lo) as usize));
     let mut values = Collectors::new(kinds);
     let mut keys = RunKeys::new(cfg.seed, lo);
     let mut walker = Walker::with_plan(sc, &sh.plan);
