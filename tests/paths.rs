@@ -87,3 +87,16 @@ fn flat_paths_are_listed_only_as_far_as_they_are_proved() {
     check_against_rows(&sc, &result, &paths, 1000);
     assert!(result.paths.len() < 1000, "a flat distribution gives a short list");
 }
+
+#[test]
+fn recounted_paths_lead_the_true_order() {
+    // The layered benchmark: 4^12 paths of uneven weights. By 200,000 runs the summary
+    // has dropped paths that are among the leaders, so the second pass counts the
+    // candidates that their own bounds (a count-min sketch) say could be listed.
+    let sc = load_str("layered_12x4.yaml", include_str!("../bench/layered_12x4.yaml")).unwrap();
+    let (result, paths) = run_with_rows(&sc, 200_000, 1000);
+    assert!(paths.len() > 98_304, "the summary must overflow: {} paths", paths.len());
+    assert!(result.paths_second_pass, "leaders were dropped: the candidates are recounted");
+    check_against_rows(&sc, &result, &paths, 1000);
+    assert_eq!(result.paths.len(), 1000, "the list is full");
+}

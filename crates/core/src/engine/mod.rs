@@ -4,6 +4,7 @@
 pub mod collect;
 pub mod exact;
 mod exact_given;
+pub mod path_bounds;
 pub mod path_shards;
 pub mod paths;
 pub mod plan;

@@ -27,6 +27,7 @@
 //! out from the ones the summary had to drop, few or no paths are listed).
 //! Merges happen in chunk order, so the result never depends on the thread count.
 
+use super::path_bounds::PathBounds;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -76,6 +77,9 @@ pub struct PathTally {
     /// The largest upper bound on the runs of any path when it was dropped: a bound on
     /// the runs of every path not in the tally.
     pub dropped_bound: u64,
+    /// Upper bounds on every path's runs, path by path, where the summary keeps them
+    /// (the sharded summary, once reduced).
+    pub bounds: Option<PathBounds>,
 }
 
 impl PathTally {

@@ -260,7 +260,7 @@ pub fn simulate(
         kinds: (0..sc.indicators.len()).map(|i| Kind::of(sc, i)).collect(),
         points: crate::analysis::converge::checkpoints(cfg.runs),
         want_rows: rows.is_some(),
-        paths: (cfg.max_paths > 0).then(|| ShardedPaths::new(cap, path_room(cap))),
+        paths: (cfg.max_paths > 0).then(|| ShardedPaths::new(cap, path_room(cap), cfg.max_paths)),
     };
     let mut chunk = 0;
     let mut convergence = Vec::with_capacity(shared.points.len());
@@ -398,8 +398,13 @@ const FILTER_BITS: usize = 1 << 20;
 /// The second pass: exact counts for the candidate paths that survived reduction; lists
 /// those with more than `above` runs, most first.
 fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) -> Result<Vec<HashedPath>, SimError> {
-    let mut firsts: Vec<((u64, u64), u64)> = total.paths.entries.iter().map(|(h, e)| (*h, e.first_run)).collect();
+    // A path whose own bound is no more than `above` cannot be listed: it is not counted.
+    let bounds = total.paths.bounds.take();
+    let may_list = |h: &(u64, u64)| bounds.as_ref().is_none_or(|b| b.may_exceed(*h, above));
+    let mut firsts: Vec<((u64, u64), u64)> =
+        total.paths.entries.iter().filter(|(h, _)| may_list(h)).map(|(h, e)| (*h, e.first_run)).collect();
     total.paths = PathTally::default();
+    drop(bounds);
     firsts.sort_unstable();
     let tree = candidate_tree(sc, cfg, firsts.iter().map(|(_, run)| *run));
     let candidates: Vec<(u64, u64)> = firsts.into_iter().map(|(h, _)| h).collect();
@@ -421,6 +426,10 @@ fn count_candidates(
     candidates: &[(u64, u64)],
     tree: Option<&Prefixes>,
 ) -> Result<Vec<Option<PathEntry>>, SimError> {
+    if candidates.is_empty() {
+        // No path can be listed: nothing to count.
+        return Ok(Vec::new());
+    }
     let index: PathMap<usize> = candidates.iter().enumerate().map(|(i, h)| (*h, i)).collect();
     // A bit per slot of a small table, set for the candidates: most runs of a flat
     // distribution miss it, without a look into the (larger) index.
