@@ -1,23 +1,23 @@
-//! Upper bounds on the runs of every path, from a count-min sketch kept beside the path
-//! summary once it has had to drop paths.
+//! Upper bounds on the runs of every path in the path summary, from a count-min sketch
+//! of the runs of the paths it dropped.
 //!
-//! After a reduction, the summary's bound on a path it may have dropped is one figure
-//! for all (`dropped_bound`), so every path it holds might beat it, and the second pass
-//! recounted all of them: 33,037 on the layered benchmark at 10M runs, whose prefixes
-//! cover nearly every likely run, so that pass walked 9 of each run's 12 steps. A
-//! count-min sketch bounds each path on its own: two rows of counters, a path adding its
-//! runs to one counter in each (picked by its hash), so that the smaller of its two
-//! counters is at least its runs. A path whose bound is at most what a listed path must
-//! beat cannot be listed, and the second pass need not count it (40 paths are left of
-//! the 33,037).
+//! After a reduction, the summary's bound on the runs a path had before it last entered
+//! is one figure for all (the `dropped_bound` of the time), so every path it holds might
+//! beat what a listed path must, and the second pass recounted all of them: 33,037 on
+//! the layered benchmark at 10M runs, whose prefixes cover nearly every likely run, so
+//! that pass walked 9 of each run's 12 steps. Here each shard keeps, from its first
+//! reduction on, the runs of every path it drops in a count-min sketch: two rows of
+//! counters, a dropped path adding its count to one counter in each (picked by its
+//! hash). A path's runs before it last entered the summary are those of its earlier
+//! stays, each ended by a drop, so they are at most the smaller of its two counters,
+//! and its runs in all at most that plus its count since it entered. A path whose bound
+//! is no more than what a listed path must beat cannot be listed, and the second pass
+//! need not count it (40 paths are left of the 33,037).
 //!
-//! A shard's sketch starts at the summary's first reduction, from the summary itself
-//! (until then every path seen is in it, counted exactly), and takes every run merged
-//! after that, so it covers every run. It is kept only where a second pass looks likely
-//! (see `ShardedPaths`): each run costs the merge a cache miss or two. Counters are 16
-//! bits and stop at their top value, which stands for "no bound". The bounds only ever
-//! remove candidates that cannot be listed, so the paths listed are the same with them
-//! or without them.
+//! The sketch is fed at the cuts, which look at every entry anyway, not per run.
+//! Counters are 16 bits and stop at their top value, which stands for "no bound". The
+//! bounds only ever remove candidates that cannot be listed, so the paths listed are
+//! the same with them or without them.
 
 use super::path_shards::{SHARDS, shard_of};
 use super::paths::PathEntry;
@@ -34,16 +34,16 @@ pub struct CountMin {
     cells: Box<[u16]>,
 }
 
+impl Default for CountMin {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl CountMin {
-    /// A sketch of the entries of a summary that has not dropped a path yet (their counts
-    /// are every run so far).
-    pub fn of<'a>(entries: impl IntoIterator<Item = (&'a (u64, u64), &'a PathEntry)>) -> CountMin {
-        let mut sketch = CountMin { cells: vec![0; ROWS * WIDTH].into_boxed_slice() };
-        for (hash, e) in entries {
-            debug_assert_eq!(e.entered_after, 0, "a sketch starts from exact counts");
-            sketch.add(*hash, e.count);
-        }
-        sketch
+    /// An empty sketch.
+    pub fn new() -> CountMin {
+        CountMin { cells: vec![0; ROWS * WIDTH].into_boxed_slice() }
     }
 
     /// The counters of a path, one per row.
@@ -83,9 +83,15 @@ impl PathBounds {
         PathBounds { shards }
     }
 
-    /// Whether the path `hash` might have more than `above` runs.
-    pub fn may_exceed(&self, hash: (u64, u64), above: u64) -> bool {
-        self.shards[shard_of(hash)].upper(hash).is_none_or(|u| u > above)
+    /// Whether the path `hash`, whose entry in the summary is `e`, might have more than
+    /// `above` runs: its count since it entered, plus the smaller of the bound on its
+    /// runs before that from the summary and the one from its shard's sketch.
+    pub fn may_exceed(&self, hash: (u64, u64), e: &PathEntry, above: u64) -> bool {
+        let before = match self.shards[shard_of(hash)].upper(hash) {
+            Some(dropped) => dropped.min(e.entered_after),
+            None => e.entered_after,
+        };
+        e.count + before > above
     }
 }
 
@@ -95,20 +101,18 @@ mod tests {
     use crate::engine::test_rng::xorshift;
     use std::collections::HashMap;
 
-    /// Every path's bound is at least its runs, for paths added at the start and later,
-    /// and counters that overflow give no bound; with few paths the bounds are exact.
+    /// Every path's bound is at least the runs added for it, and counters that overflow
+    /// give no bound; with few paths the bounds are exact.
     #[test]
     fn bounds_are_never_below_the_runs() {
         let mut next = xorshift(3);
         let mut truth: HashMap<(u64, u64), u64> = HashMap::new();
-        let mut first = HashMap::new();
+        let mut sketch = CountMin::new();
         for id in 0..500u64 {
-            let hash = (id.wrapping_mul(0x9e37_79b9_7f4a_7c15), next());
-            let e = PathEntry { count: 1 + next() % 50, reduced: 1, entered_after: 0, first_run: id, outcome: 0 };
-            first.insert(hash, e);
-            truth.insert(hash, e.count);
+            let (hash, n) = ((id.wrapping_mul(0x9e37_79b9_7f4a_7c15), next()), 1 + next() % 50);
+            sketch.add(hash, n);
+            truth.insert(hash, n);
         }
-        let mut sketch = CountMin::of(&first);
         for (h, n) in &truth {
             assert_eq!(sketch.upper(*h), Some(*n), "few paths: exact");
         }

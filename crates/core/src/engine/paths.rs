@@ -220,9 +220,18 @@ pub fn reduce(maps: &mut [&mut PathMap<PathEntry>], cap: usize, dropped_bound: u
 /// Subtracts `t` from every reduced counter of `map` and drops the entries that reach 0
 /// (the second half of a reduction, once [`Census::threshold`] has given `t`).
 pub fn cut(map: &mut PathMap<PathEntry>, t: u64) {
-    map.retain(|_, e| {
+    cut_telling(map, t, |_, _| {});
+}
+
+/// [`cut`], telling `dropped` of each entry it drops.
+pub fn cut_telling(map: &mut PathMap<PathEntry>, t: u64, mut dropped: impl FnMut((u64, u64), &PathEntry)) {
+    map.retain(|hash, e| {
         e.reduced = e.reduced.saturating_sub(t);
-        e.reduced > 0
+        let keep = e.reduced > 0;
+        if !keep {
+            dropped(*hash, e);
+        }
+        keep
     });
 }
 

@@ -260,7 +260,7 @@ pub fn simulate(
         kinds: (0..sc.indicators.len()).map(|i| Kind::of(sc, i)).collect(),
         points: crate::analysis::converge::checkpoints(cfg.runs),
         want_rows: rows.is_some(),
-        paths: (cfg.max_paths > 0).then(|| ShardedPaths::new(cap, path_room(cap), cfg.max_paths)),
+        paths: (cfg.max_paths > 0).then(|| ShardedPaths::new(cap, path_room(cap))),
     };
     let mut chunk = 0;
     let mut convergence = Vec::with_capacity(shared.points.len());
@@ -400,9 +400,9 @@ const FILTER_BITS: usize = 1 << 20;
 fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) -> Result<Vec<HashedPath>, SimError> {
     // A path whose own bound is no more than `above` cannot be listed: it is not counted.
     let bounds = total.paths.bounds.take();
-    let may_list = |h: &(u64, u64)| bounds.as_ref().is_none_or(|b| b.may_exceed(*h, above));
+    let may_list = |h: &(u64, u64), e: &PathEntry| bounds.as_ref().is_none_or(|b| b.may_exceed(*h, e, above));
     let mut firsts: Vec<((u64, u64), u64)> =
-        total.paths.entries.iter().filter(|(h, _)| may_list(h)).map(|(h, e)| (*h, e.first_run)).collect();
+        total.paths.entries.iter().filter(|(h, e)| may_list(h, e)).map(|(h, e)| (*h, e.first_run)).collect();
     total.paths = PathTally::default();
     drop(bounds);
     firsts.sort_unstable();
