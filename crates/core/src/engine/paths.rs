@@ -20,7 +20,8 @@
 //! paths, in exact order: [`PathTally::top_paths`] lists them, up to `n`, without a second
 //! pass. When they do not fill the `n` rows and some inexact entry might still beat
 //! `dropped_bound` (the heavy paths were first seen after the summary filled up), the
-//! simulator walks the runs a second time, counts the surviving candidates exactly, and
+//! simulator walks the runs a second time, counts the surviving candidates exactly (those
+//! whose own bounds, where [`PathTally::bounds`] gives them, say they might beat it), and
 //! lists those with more than `dropped_bound` runs. Either way every listed count is
 //! exact, and every path that is not listed had no more runs than the last listed one
 //! (and fewer, if the list is short: in a very flat distribution, where no path stands
@@ -77,8 +78,8 @@ pub struct PathTally {
     /// The largest upper bound on the runs of any path when it was dropped: a bound on
     /// the runs of every path not in the tally.
     pub dropped_bound: u64,
-    /// Upper bounds on every path's runs, path by path, where the summary keeps them
-    /// (the sharded summary, once reduced).
+    /// Bounds on the runs of the paths in the tally, path by path, where the summary
+    /// keeps them (the sharded summary, once reduced: see [`PathBounds`]).
     pub bounds: Option<PathBounds>,
 }
 
