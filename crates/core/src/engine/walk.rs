@@ -231,6 +231,9 @@ impl<'a> Walker<'a> {
         // Slices in locals: the step reads them without going through the vectors.
         let view = plan.view();
         let (nodes, branches, bounds) = (view.nodes, view.branches, view.bounds);
+        // One length for both (an indicator's bound and value, and the scratch slot's), so
+        // an effect slot's index is checked once.
+        let values = &mut values[..bounds.len()];
         let track_visits = plan.track_visits;
         if plan.keep_took {
             took.fill(0);
