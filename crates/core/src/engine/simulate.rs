@@ -405,6 +405,10 @@ fn recount_paths(sc: &Scenario, cfg: &SimConfig, total: &mut Tally, above: u64) 
         total.paths.entries.iter().filter(|(h, e)| may_list(h, e)).map(|(h, e)| (*h, e.first_run)).collect();
     total.paths = PathTally::default();
     drop(bounds);
+    if firsts.is_empty() {
+        // No path can be listed: nothing to count, no tree to make.
+        return Ok(Vec::new());
+    }
     firsts.sort_unstable();
     let tree = candidate_tree(sc, cfg, firsts.iter().map(|(_, run)| *run));
     let candidates: Vec<(u64, u64)> = firsts.into_iter().map(|(h, _)| h).collect();
@@ -426,10 +430,6 @@ fn count_candidates(
     candidates: &[(u64, u64)],
     tree: Option<&Prefixes>,
 ) -> Result<Vec<Option<PathEntry>>, SimError> {
-    if candidates.is_empty() {
-        // No path can be listed: nothing to count.
-        return Ok(Vec::new());
-    }
     let index: PathMap<usize> = candidates.iter().enumerate().map(|(i, h)| (*h, i)).collect();
     // A bit per slot of a small table, set for the candidates: most runs of a flat
     // distribution miss it, without a look into the (larger) index.
