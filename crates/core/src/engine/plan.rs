@@ -12,7 +12,8 @@
 //! - Constant additions to distinct indicators, the usual effect, sit in
 //!   [`ADD_SLOTS`] fixed slots per branch (padded with a scratch indicator that is added
 //!   0), applied without a branch per effect; other effects keep their file order. A
-//!   node records how many slots its branches use, and the walk reads only those.
+//!   node records how many slots its branches use, and the walk reads only those. Each
+//!   slot carries its indicator's bounds, so a step reads nothing else to apply it.
 //! - Where every branch of a node leads to the same next node, and runs are short (no
 //!   cycle), the walk draws that node's first-visit number while still choosing at this
 //!   one, so the draw is not on the chain of steps that wait for each other.
@@ -139,13 +140,24 @@ pub struct PlanBranch {
     pub next: u32,
     pub outcome: u32,
     pub end_outcome: u32,
-    /// Constant effects as `value * keep + amount`: indicator (or the scratch slot),
-    /// `keep` (1 to add, 0 to set) and amount.
-    pub adds: [(u32, f64, f64); ADD_SLOTS],
+    /// Constant effects, each in a fixed slot.
+    pub adds: [AddSlot; ADD_SLOTS],
     /// The bits of the walk's truth word that taking this branch sets.
     pub sets: u64,
     /// The other effects: `effects[lo..hi]`.
     pub effects: (u32, u32),
+}
+
+/// A constant effect: the indicator (or the scratch slot) becomes `value * keep + amount`
+/// (`keep` is 1 to add, 0 to set), kept within its bounds, which the slot carries so that
+/// the step reads them from the branch it already holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AddSlot {
+    pub indicator: u32,
+    pub keep: f64,
+    pub amount: f64,
+    pub lo: f64,
+    pub hi: f64,
 }
 
 /// An effect applied in file order: its place among the branch's effects (which picks
@@ -410,7 +422,8 @@ impl Plan {
 
     /// Adds a branch; returns the constant-effect slots it uses.
     fn push_branch(&mut self, b: &crate::scenario::Branch, scratch: u32, keep: &[bool]) -> usize {
-        let mut adds = [(scratch, 1.0, 0.0); ADD_SLOTS];
+        let padding = AddSlot { indicator: scratch, keep: 1.0, amount: 0.0, lo: f64::NEG_INFINITY, hi: f64::INFINITY };
+        let mut adds = [padding; ADD_SLOTS];
         let lo = self.effects.len() as u32;
         let distinct =
             b.effects.iter().enumerate().all(|(i, e)| b.effects[..i].iter().all(|f| f.indicator != e.indicator));
@@ -425,7 +438,8 @@ impl Plan {
                 _ => None,
             };
             if let (true, Some((keep, amount)), true) = (distinct, constant, slot < ADD_SLOTS) {
-                adds[slot] = (e.indicator, keep, amount);
+                let (lo, hi) = self.bounds[e.indicator as usize];
+                adds[slot] = AddSlot { indicator: e.indicator, keep, amount, lo, hi };
                 slot += 1;
             } else {
                 self.effects.push(OrderedEffect { place: place as u32, indicator: e.indicator, kind: e.kind });
@@ -448,7 +462,6 @@ impl Plan {
         View {
             nodes: &self.nodes,
             branches: &self.branches,
-            bounds: &self.bounds,
             cum: &self.cum,
             took: &self.took,
             cmps: &self.cmps,
@@ -464,7 +477,6 @@ impl Plan {
 pub struct View<'p> {
     pub nodes: &'p [PlanNode],
     pub branches: &'p [PlanBranch],
-    pub bounds: &'p [(f64, f64)],
     pub cum: &'p [[f64; WIDTH]],
     pub took: &'p [(u32, u32)],
     pub cmps: &'p [IndTest],
@@ -582,8 +594,9 @@ mod tests {
                     let constant =
                         sc.branches[first + b].effects.len() - (branch.effects.1 - branch.effects.0) as usize;
                     assert!(constant <= node.slots as usize, "node {n}, branch {b}");
-                    for &(i, keep, amount) in &branch.adds[node.slots as usize..] {
-                        assert_eq!((i, keep, amount), (scratch, 1.0, 0.0));
+                    for a in &branch.adds[node.slots as usize..] {
+                        assert_eq!((a.indicator, a.keep, a.amount), (scratch, 1.0, 0.0));
+                        assert_eq!((a.lo, a.hi), plan.bounds[scratch as usize]);
                     }
                 }
             }

@@ -230,10 +230,7 @@ impl<'a> Walker<'a> {
         let (took, visits, values): (&mut [u64], &mut [u32], &mut [f64]) = (took, visits, values);
         // Slices in locals: the step reads them without going through the vectors.
         let view = plan.view();
-        let (nodes, branches, bounds) = (view.nodes, view.branches, view.bounds);
-        // One length for both (an indicator's bound and value, and the scratch slot's), so
-        // an effect slot's index is checked once.
-        let values = &mut values[..bounds.len()];
+        let (nodes, branches) = (view.nodes, view.branches);
         let track_visits = plan.track_visits;
         if plan.keep_took {
             took.fill(0);
@@ -328,9 +325,9 @@ impl<'a> Walker<'a> {
                 // Told one by one, in the order the file gives them.
                 effects_in_file_order(sc, plan, gid, (key, node.draw_key, visit), values, obs);
             } else {
-                for &(i, keep, amount) in &branch.adds[..node.slots as usize] {
-                    let (lo, hi) = bounds[i as usize];
-                    values[i as usize] = clamp(values[i as usize] * keep + amount, lo, hi);
+                for a in &branch.adds[..node.slots as usize] {
+                    let i = a.indicator as usize;
+                    values[i] = clamp(values[i] * a.keep + a.amount, a.lo, a.hi);
                 }
                 let (lo, hi) = branch.effects;
                 if lo != hi {
