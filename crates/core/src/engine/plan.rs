@@ -17,6 +17,9 @@
 //! - Where every branch of a node leads to the same next node, and runs are short (no
 //!   cycle), the walk draws that node's first-visit number while still choosing at this
 //!   one, so the draw is not on the chain of steps that wait for each other.
+//! - Where every path fits 64 bits ([`Plan::path_code`]), the walk names a run's path
+//!   by shifting in each step's branch place, not by hashing the branch taken (two
+//!   multiplications per step).
 //! - Visit counts are kept only when some node lies on a cycle or some condition reads
 //!   them; otherwise every visit is the first.
 //! - Each row of running sums has a table of [`BUCKETS`] entries, one per value of a
@@ -125,6 +128,8 @@ pub struct PlanNode {
     pub blocks: u8,
     /// Constant-effect slots its branches use (the others are padding).
     pub slots: u8,
+    /// Bits that name a branch of this node in a path's code ([`Plan::path_code`]).
+    pub code_bits: u8,
     pub sums: Sums,
     /// The node every branch that can be taken here and does not end the run leads to,
     /// when they agree (else [`NONE`]), and its draw key: where runs are short, the walk
@@ -206,6 +211,13 @@ pub struct Plan {
     /// Whether runs are too short to reach the step limit or the interrupt check: no
     /// cycle, and fewer nodes than either.
     pub short: bool,
+    /// Whether every run's path fits a 64-bit code: a leading 1, then, step by step, the
+    /// chosen branch's place among its node's branches in that node's
+    /// [`PlanNode::code_bits`]. From the start node those places give the path, so
+    /// distinct paths have distinct codes, and the path's 128-bit identity is made from
+    /// the code by bijections (no two paths can share it); elsewhere the walk hashes the
+    /// branches it takes. Only where runs are short and no path needs more than 63 bits.
+    pub path_code: bool,
     pub start: u32,
     pub max_steps: u32,
     pub step_limit_outcome: u32,
@@ -252,6 +264,7 @@ impl Plan {
             acyclic: false,
             keep_took: true,
             short: false,
+            path_code: false,
             start: sc.start,
             max_steps: sc.max_steps,
             step_limit_outcome: sc.step_limit_outcome(),
@@ -278,6 +291,7 @@ impl Plan {
                 cum,
                 blocks,
                 slots: 0,
+                code_bits: code_bits(node.n_branches),
                 sums,
                 then: NONE,
                 then_key: 0,
@@ -305,6 +319,7 @@ impl Plan {
             || !plan.took.is_empty()
             || !plan.leaves.is_empty()
             || plan.nodes.iter().any(|n| n.sums == Sums::Direct);
+        plan.path_code = plan.short && most_code_bits(sc, &plan.nodes) <= 63;
         plan.fill_buckets();
         plan
     }
@@ -470,6 +485,33 @@ impl Plan {
             buckets: &self.buckets,
         }
     }
+}
+
+/// Bits that hold every branch place of a node with `n` branches (0 for one branch).
+fn code_bits(n: u32) -> u8 {
+    (u32::BITS - n.saturating_sub(1).leading_zeros()) as u8
+}
+
+/// The most code bits a run's path can take: the largest sum of
+/// [`PlanNode::code_bits`] along the possible branches from the start node. Only for a
+/// scenario without cycles (a node is finished once every node after it is).
+fn most_code_bits(sc: &Scenario, nodes: &[PlanNode]) -> u32 {
+    let nexts = |i: usize| sc.node_branches(i as u32).iter().filter(|b| b.possible()).filter_map(|b| b.next);
+    let mut most: Vec<Option<u32>> = vec![None; nodes.len()];
+    let mut stack = vec![(sc.start as usize, false)];
+    while let Some((i, after)) = stack.pop() {
+        if most[i].is_some() {
+            continue;
+        }
+        if after {
+            let rest = nexts(i).map(|m| most[m as usize].unwrap_or(u32::MAX)).max().unwrap_or(0);
+            most[i] = Some(rest.saturating_add(u32::from(nodes[i].code_bits)));
+        } else {
+            stack.push((i, true));
+            stack.extend(nexts(i).map(|m| (m as usize, false)));
+        }
+    }
+    most[sc.start as usize].unwrap_or(u32::MAX)
 }
 
 /// A [`Plan`]'s vectors as slices: what one step of the walk reads.

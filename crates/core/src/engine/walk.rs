@@ -203,22 +203,31 @@ impl<'a> Walker<'a> {
     /// Walks one run with the given key.
     #[inline]
     pub fn walk<O: Observer>(&mut self, key: RunKey, obs: &mut O) -> Result<RunEnd, Stop> {
-        match (self.hash_paths, self.plan.short, !self.plan.buckets.is_empty()) {
-            (true, true, true) => self.walk_as::<O, true, true, true>(key, obs),
-            (true, false, true) => self.walk_as::<O, true, false, true>(key, obs),
-            (false, true, true) => self.walk_as::<O, false, true, true>(key, obs),
-            (false, false, true) => self.walk_as::<O, false, false, true>(key, obs),
-            (true, _, false) => self.walk_as::<O, true, false, false>(key, obs),
-            (false, _, false) => self.walk_as::<O, false, false, false>(key, obs),
+        let plan = &*self.plan;
+        let path = match (self.hash_paths, plan.path_code) {
+            (false, _) => NO_PATH,
+            (true, true) => CODED,
+            (true, false) => HASHED,
+        };
+        match (path, plan.short, !plan.buckets.is_empty()) {
+            (CODED, true, true) => self.walk_as::<O, CODED, true, true>(key, obs),
+            (HASHED, true, true) => self.walk_as::<O, HASHED, true, true>(key, obs),
+            (HASHED, false, true) => self.walk_as::<O, HASHED, false, true>(key, obs),
+            (NO_PATH, true, true) => self.walk_as::<O, NO_PATH, true, true>(key, obs),
+            (NO_PATH, false, true) => self.walk_as::<O, NO_PATH, false, true>(key, obs),
+            (NO_PATH, _, false) => self.walk_as::<O, NO_PATH, false, false>(key, obs),
+            // A coded plan is short; without buckets its code is made as in the general walk.
+            (_, _, _) => self.walk_as::<O, CODED_OR_HASHED, false, false>(key, obs),
         }
     }
 
     #[inline(always)]
-    /// One run; `HASH`: hash the path; `SHORT`: the plan is [`Plan::short`], so neither
-    /// the step limit nor the interrupt check can come due within a run; `BUCKETS`: the
-    /// plan has [`Plan::buckets`] for every row (almost every plan; the rare one without
-    /// takes the general walk, short or not).
-    fn walk_as<O: Observer, const HASH: bool, const SHORT: bool, const BUCKETS: bool>(
+    /// One run; `PATH`: how the path's identity is made ([`NO_PATH`], [`CODED`],
+    /// [`HASHED`], or [`CODED_OR_HASHED`] as the plan says); `SHORT`: the plan is
+    /// [`Plan::short`], so neither the step limit nor the interrupt check can come due
+    /// within a run; `BUCKETS`: the plan has [`Plan::buckets`] for every row (almost every
+    /// plan; the rare one without takes the general walk, short or not).
+    fn walk_as<O: Observer, const PATH: u8, const SHORT: bool, const BUCKETS: bool>(
         &mut self,
         key: RunKey,
         obs: &mut O,
@@ -244,6 +253,9 @@ impl<'a> Walker<'a> {
         // Bits of the `took(...)` tests of conditional nodes (see [`PlanBranch::sets`]).
         let mut truth = 0u64;
         let (mut h1, mut h2) = (0x243f_6a88_85a3_08d3u64, 0x1319_8a2e_0370_7344u64);
+        let coded = PATH == CODED || (PATH == CODED_OR_HASHED && plan.path_code);
+        // The path's code: a leading 1, then each step's branch place.
+        let mut code = 1u64;
         let mut steps = 0u32;
         // One comparison per step covers both the step limit and, in runs long enough
         // for it to matter, the interrupt flag.
@@ -253,7 +265,7 @@ impl<'a> Walker<'a> {
         loop {
             if !SHORT && steps == look_at {
                 if steps == plan.max_steps {
-                    let path_hash = finish_hash(h1, h2, steps);
+                    let path_hash = if PATH == NO_PATH { (0, 0) } else { finish_hash(h1, h2, steps) };
                     return Ok(RunEnd { outcome: plan.step_limit_outcome, steps, path_hash });
                 }
                 if crate::interrupt::interrupted() {
@@ -315,7 +327,9 @@ impl<'a> Walker<'a> {
                 return Err(Stop::Left);
             }
             truth |= branch.sets;
-            if HASH {
+            if PATH != NO_PATH && coded {
+                code = (code << node.code_bits) | local as u64;
+            } else if PATH != NO_PATH {
                 // Two multiplicative hashes of the branch sequence, mixed once at the end.
                 let g = gid as u64 + 1;
                 h1 = (h1 ^ g).wrapping_mul(0x9e37_79b9_7f4a_7c15);
@@ -348,7 +362,11 @@ impl<'a> Walker<'a> {
             } else {
                 plan.step_limit_outcome
             };
-            let path_hash = if HASH { finish_hash(h1, h2, steps) } else { (0, 0) };
+            let path_hash = match (PATH, coded) {
+                (NO_PATH, _) => (0, 0),
+                (_, true) => code_hash(code),
+                (_, false) => finish_hash(h1, h2, steps),
+            };
             return Ok(RunEnd { outcome, steps, path_hash });
         }
     }
@@ -446,6 +464,20 @@ fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
 /// The row "offset" that stands for the walker's scratch vector.
 const SCRATCH: u32 = u32::MAX - 1;
 
+/// [`Walker::walk_as`]'s ways of naming a run's path: none ([`RunEnd::path_hash`] is 0),
+/// by its code ([`Plan::path_code`]), by hashing its branches, or as the plan says.
+const NO_PATH: u8 = 0;
+const CODED: u8 = 1;
+const HASHED: u8 = 2;
+const CODED_OR_HASHED: u8 = 3;
+
+/// The 128-bit identity of the path with code `code`: each half a bijection of the
+/// code, so that distinct paths never share it.
+#[inline(always)]
+fn code_hash(code: u64) -> (u64, u64) {
+    (rng::mix64(code), rng::mix64(code ^ GOLDEN))
+}
+
 /// The 128-bit path hash from the running products and the path length.
 #[inline(always)]
 fn finish_hash(h1: u64, h2: u64, steps: u32) -> (u64, u64) {
@@ -476,6 +508,7 @@ pub fn pick(cumulative: &[f64], u: f64) -> usize {
 pub(crate) mod tests {
     use super::*;
     use crate::engine::rng::RunKeys;
+    use std::collections::HashMap;
 
     /// Every run ends as it does without drawing ahead: same outcome, steps, path and
     /// indicator values, on the bundled files and on a file whose nodes lead to
@@ -501,6 +534,60 @@ pub(crate) mod tests {
             plain.nodes.iter_mut().for_each(|n| n.then = NONE);
             assert_same_runs(sc, &plan, &plain, 7);
         }
+    }
+
+    /// A path's code names it as surely as the hash of its branches: over many runs, two
+    /// runs share a coded identity exactly when they share a hashed one. The file has
+    /// paths of different lengths whose places would read alike without the code's
+    /// leading 1 (`b.x` then `c.y`, against `b.y` alone), a node with one branch (no bits)
+    /// and one with five (three bits).
+    #[test]
+    fn a_path_code_names_each_path_once() {
+        let shapes = "whatif: 1\ntitle: T\nillustrative: true\nstart: a\nnodes:\n  a:\n    branches:\n      \
+                      - { id: only, weight: 1, next: b }\n  b:\n    branches:\n      \
+                      - { id: x, weight: 1, next: c }\n      - { id: y, weight: 1 }\n  c:\n    branches:\n      \
+                      - { id: x, weight: 1, next: d }\n      - { id: y, weight: 1 }\n  d:\n    branches:\n      \
+                      - { id: a, weight: 1 }\n      - { id: b, weight: 1 }\n      - { id: c, weight: 1 }\n      \
+                      - { id: d, weight: 1 }\n      - { id: e, weight: 1 }\n";
+        for sc in &crate::scenario::bundled::loaded_with(shapes) {
+            let coded = Plan::new(sc);
+            assert!(coded.path_code, "the bundled files' paths fit a code");
+            let mut hashed = coded.clone();
+            hashed.path_code = false;
+            let (mut wc, mut wh) = (Walker::with_plan(sc, &coded), Walker::with_plan(sc, &hashed));
+            let (mut by_code, mut by_hash) = (HashMap::new(), HashMap::new());
+            let mut keys = RunKeys::new(11, 0);
+            for _ in 0..20_000 {
+                let key = keys.next_key();
+                let (c, h) = (wc.walk(key, &mut Quiet).unwrap(), wh.walk(key, &mut Quiet).unwrap());
+                assert_eq!((c.outcome, c.steps), (h.outcome, h.steps));
+                assert_eq!(*by_code.entry(c.path_hash).or_insert(h.path_hash), h.path_hash);
+                assert_eq!(*by_hash.entry(h.path_hash).or_insert(c.path_hash), c.path_hash);
+            }
+            assert!(by_code.len() > 4, "{} paths", by_code.len());
+        }
+    }
+
+    /// Paths fit a code when no path from the start needs more than 63 bits: a chain of
+    /// 31 nodes of three branches (2 bits each, 62 in all) does, one of 32 does not, and
+    /// neither does a file with a loop.
+    #[test]
+    fn paths_are_coded_where_they_fit() {
+        let chain = |n: usize| {
+            let mut src = String::from("whatif: 1\ntitle: T\nillustrative: true\nstart: n0\nnodes:\n");
+            for i in 0..n {
+                let next = if i + 1 < n { format!(", next: n{}", i + 1) } else { String::new() };
+                src += &format!(
+                    "  n{i}:\n    branches:\n      - {{ id: a, weight: 1{next} }}\n      \
+                     - {{ id: b, weight: 1{next} }}\n      - {{ id: c, weight: 1{next} }}\n"
+                );
+            }
+            Plan::new(&crate::scenario::load_str("t.yaml", &src).unwrap()).path_code
+        };
+        assert!(chain(31));
+        assert!(!chain(32));
+        let dice = include_str!("../../../../tests/fixtures/dice_loop.yaml");
+        assert!(!Plan::new(&crate::scenario::load_str("t.yaml", dice).unwrap()).path_code);
     }
 
     /// 3,000 runs of `sc` end alike on two layouts of it: outcome, steps, path hash,
