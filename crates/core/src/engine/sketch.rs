@@ -184,22 +184,46 @@ fn add_counted<K: PartialEq>(pairs: &mut Vec<(K, u64)>, key: K, n: u64) {
 const MOST_SPAN: i64 = 1 << 16;
 
 /// Bucket keys with counts, added up per key and sorted by key.
+///
+/// Keys away from zero start [`OFFSET`] from it, so a batch of values that holds zeros
+/// (key 0) and positive values spans thousands of empty keys between them: each sign
+/// gets a table of its own span, and the zeros a count.
 fn count_keys(mut keys: Vec<(i64, u64)>) -> Vec<(i64, u64)> {
-    let (Some(lo), Some(hi)) = (keys.iter().map(|k| k.0).min(), keys.iter().map(|k| k.0).max()) else {
-        return Vec::new();
-    };
-    if hi - lo < MOST_SPAN {
-        let mut table = vec![0u64; (hi - lo + 1) as usize];
-        for &(k, n) in &keys {
-            table[(k - lo) as usize] += n;
+    let (mut neg, mut pos) = ((i64::MAX, i64::MIN), (i64::MAX, i64::MIN));
+    let mut zeros = 0u64;
+    for &(k, n) in &keys {
+        let side = if k < 0 { &mut neg } else { &mut pos };
+        if k == 0 {
+            zeros += n;
+        } else {
+            *side = (side.0.min(k), side.1.max(k));
         }
-        return table.into_iter().enumerate().filter(|(_, n)| *n > 0).map(|(i, n)| (lo + i as i64, n)).collect();
     }
-    keys.sort_unstable_by_key(|k| k.0);
-    let mut out: Vec<(i64, u64)> = Vec::with_capacity(keys.len());
-    for (k, n) in keys {
-        add_counted(&mut out, k, n);
+    let span = |(lo, hi): (i64, i64)| if lo > hi { 0 } else { hi - lo + 1 };
+    if span(neg) > MOST_SPAN || span(pos) > MOST_SPAN {
+        keys.sort_unstable_by_key(|k| k.0);
+        let mut out: Vec<(i64, u64)> = Vec::with_capacity(keys.len());
+        for (k, n) in keys {
+            add_counted(&mut out, k, n);
+        }
+        return out;
     }
+    let (mut below, mut above) = (vec![0u64; span(neg) as usize], vec![0u64; span(pos) as usize]);
+    for &(k, n) in &keys {
+        if k < 0 {
+            below[(k - neg.0) as usize] += n;
+        } else if k > 0 {
+            above[(k - pos.0) as usize] += n;
+        }
+    }
+    let counted = |table: Vec<u64>, lo: i64| {
+        table.into_iter().enumerate().filter(|(_, n)| *n > 0).map(move |(i, n)| (lo + i as i64, n))
+    };
+    let mut out: Vec<(i64, u64)> = counted(below, neg.0).collect();
+    if zeros > 0 {
+        out.push((0, zeros));
+    }
+    out.extend(counted(above, pos.0));
     out
 }
 
@@ -514,8 +538,16 @@ mod tests {
         };
         check(&values);
         check(&values[..4096]);
-        // Keys too far apart for a table (1e-9 against 1e300).
+        // Zeros (key 0) beside keys of one sign or both, each side counted in its own
+        // table.
+        let zeros_and: Vec<f64> = values[..4096].iter().map(|v| if v.abs() < 0.3 { 0.0 } else { *v }).collect();
+        check(&zeros_and);
+        check(&zeros_and.iter().map(|v| v.abs()).collect::<Vec<_>>());
+        check(&zeros_and.iter().map(|v| -v.abs()).collect::<Vec<_>>());
+        // Keys too far apart for a table (1e-9 against 1e300), on one side or both.
         check(&[1e-9, 3.0, 1e300, 3.0]);
+        check(&[1e-9, 0.0, 1e300, -3.0, -2.0]);
+        check(&[-1e-9, 0.0, -1e300, 3.0, 2.0]);
         assert_eq!(Cells::default().counts(&[], &[]), []);
     }
 
