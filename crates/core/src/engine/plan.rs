@@ -208,8 +208,9 @@ pub struct Plan {
     /// Whether the walk keeps the taken-branch bits: for cycles (first-time flags), a
     /// `given` condition, or tests that read them directly.
     pub keep_took: bool,
-    /// Whether runs are too short to reach the step limit or the interrupt check: no
-    /// cycle, and fewer nodes than either.
+    /// Whether runs are too short to reach the step limit or the interrupt check (no
+    /// cycle, and fewer nodes than either), and every visit is a first one (no visit
+    /// counts kept).
     pub short: bool,
     /// Whether every run's path fits a 64-bit code: a leading 1, then, step by step, the
     /// chosen branch's place among its node's branches in that node's
@@ -272,7 +273,7 @@ impl Plan {
         plan.acyclic = !crate::scenario::graph::on_cycle(sc).contains(&true);
         plan.track_visits = !plan.acyclic || reads_any_visits(sc);
         plan.short =
-            plan.acyclic && sc.nodes.len() < (sc.max_steps as usize).min(super::walk::INTERRUPT_EVERY as usize);
+            !plan.track_visits && sc.nodes.len() < (sc.max_steps as usize).min(super::walk::INTERRUPT_EVERY as usize);
         for (n, node) in sc.nodes.iter().enumerate() {
             let narrow = node.n_branches as usize <= 2 * WIDTH && finite(&node.cumulative);
             let cum = plan.push_row(&node.cumulative);

@@ -240,7 +240,8 @@ impl<'a> Walker<'a> {
         // Slices in locals: the step reads them without going through the vectors.
         let view = plan.view();
         let (nodes, branches) = (view.nodes, view.branches);
-        let track_visits = plan.track_visits;
+        // A short plan keeps no visit counts.
+        let track_visits = !SHORT && plan.track_visits;
         if plan.keep_took {
             took.fill(0);
         }
@@ -588,6 +589,26 @@ pub(crate) mod tests {
         assert!(!chain(32));
         let dice = include_str!("../../../../tests/fixtures/dice_loop.yaml");
         assert!(!Plan::new(&crate::scenario::load_str("t.yaml", dice).unwrap()).path_code);
+    }
+
+    /// A file without cycles whose conditions read visit counts keeps them: its plan is
+    /// not short (a short walk takes every visit as the first and counts none), and
+    /// `visits(a)` reads 1 after `a`, so the branch it weighs to 0 is never taken.
+    #[test]
+    fn visit_counts_are_kept_where_conditions_read_them() {
+        let src = "whatif: 1\ntitle: T\nillustrative: true\nstart: a\nnodes:\n  a:\n    branches:\n      \
+                   - { id: x, weight: 1, next: b }\n  b:\n    branches:\n      - id: x\n        weight: 1\n        \
+                   weight_if:\n          - { when: \"visits(a) >= 1\", weight: 0 }\n      - { id: y, weight: 1 }\n";
+        let sc = crate::scenario::load_str("t.yaml", src).unwrap();
+        let plan = Plan::new(&sc);
+        assert!(plan.acyclic && plan.track_visits && !plan.short);
+        let mut walker = Walker::with_plan(&sc, &plan);
+        let mut keys = RunKeys::new(5, 0);
+        for _ in 0..200 {
+            let mut rec = Recorder::default();
+            walker.walk(keys.next_key(), &mut rec).unwrap();
+            assert_eq!(rec.path, [0, 2]);
+        }
     }
 
     /// 3,000 runs of `sc` end alike on two layouts of it: outcome, steps, path hash,
