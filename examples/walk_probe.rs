@@ -46,7 +46,7 @@ fn walk_and_counts(sc: &whatif::scenario::Scenario, runs: u64) {
     let acyclic = plan.acyclic;
     for run in 0..runs {
         let end = if acyclic {
-            walker.walk(keys.next_key(), &mut Times(&mut tally))
+            walker.walk(keys.next_key(), &mut Times(&mut tally.times_taken))
         } else {
             walker.walk(keys.next_key(), &mut tally)
         }

@@ -192,7 +192,7 @@ fn run_chunk(sh: &Shared, chunk: u64) -> Result<ChunkOut, (u64, Stop)> {
         let key = keys.next_key();
         rec.path.clear();
         let end = match (&sc.given, want_rows) {
-            (None, false) if sh.plan.acyclic => walker.walk(key, &mut Times(&mut tally)),
+            (None, false) if sh.plan.acyclic => walker.walk(key, &mut Times(&mut tally.times_taken)),
             (None, false) => walker.walk(key, &mut tally),
             (None, true) => walker.walk(key, &mut (&mut tally, &mut rec)),
             (Some(_), _) => {

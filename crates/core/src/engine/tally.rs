@@ -282,13 +282,14 @@ impl Tally {
 
 /// Counts only how often each branch is taken: for scenarios without cycles, where a
 /// run takes a branch at most once, so the runs taking it are the same count
-/// ([`Tally::runs_taking_as_times`] copies it over at the end).
-pub struct Times<'a>(pub &'a mut Tally);
+/// ([`Tally::runs_taking_as_times`] copies it over at the end). It holds the counts
+/// themselves, not the tally, so that the walk keeps where they are at hand.
+pub struct Times<'a>(pub &'a mut [u64]);
 
 impl super::walk::Observer for Times<'_> {
     #[inline(always)]
     fn taken(&mut self, branch: u32, _first: bool) {
-        self.0.times_taken[branch as usize] += 1;
+        self.0[branch as usize] += 1;
     }
 }
 
