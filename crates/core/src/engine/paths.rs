@@ -1,11 +1,12 @@
 //! Bounded tallies of distinct paths.
 //!
 //! A chain of 900 two-way nodes has 2^900 paths, so paths cannot all be counted. Each
-//! path is identified by a 128-bit hash of its branches. A [`PathTally`] counts hashes
-//! exactly until it holds more than `2 * cap` of them; then it applies the Misra-Gries
-//! reduction (subtract the `(cap + 1)`-th largest count from every count and drop those
-//! that reach 0), which keeps every path whose share exceeds `1 / (cap + 1)` and marks the
-//! tally as reduced.
+//! path is identified by 128 bits: where every path fits a 64-bit code of its branch
+//! places, two bijections of that code ([`crate::engine::plan::Plan::path_code`]), else a
+//! hash of its branches. A [`PathTally`] counts these exactly until it holds more than
+//! `2 * cap` of them; then it applies the Misra-Gries reduction (subtract the
+//! `(cap + 1)`-th largest count from every count and drop those that reach 0), which
+//! keeps every path whose share exceeds `1 / (cap + 1)` and marks the tally as reduced.
 //!
 //! Beside the reduced counter, each entry keeps its exact count since it entered the
 //! tally and a bound on the runs it had before. A path that is not in the tally was either

@@ -494,11 +494,13 @@ fn code_bits(n: u32) -> u8 {
 }
 
 /// The most code bits a run's path can take: the largest sum of
-/// [`PlanNode::code_bits`] along the possible branches from the start node. Only for a
-/// scenario without cycles (a node is finished once every node after it is).
+/// [`PlanNode::code_bits`] along the possible branches from the start node (a node is
+/// finished once every node after it is), or `u32::MAX` where a cycle makes it
+/// unbounded.
 fn most_code_bits(sc: &Scenario, nodes: &[PlanNode]) -> u32 {
     let nexts = |i: usize| sc.node_branches(i as u32).iter().filter(|b| b.possible()).filter_map(|b| b.next);
     let mut most: Vec<Option<u32>> = vec![None; nodes.len()];
+    let mut open = vec![false; nodes.len()];
     let mut stack = vec![(sc.start as usize, false)];
     while let Some((i, after)) = stack.pop() {
         if most[i].is_some() {
@@ -507,6 +509,9 @@ fn most_code_bits(sc: &Scenario, nodes: &[PlanNode]) -> u32 {
         if after {
             let rest = nexts(i).map(|m| most[m as usize].unwrap_or(u32::MAX)).max().unwrap_or(0);
             most[i] = Some(rest.saturating_add(u32::from(nodes[i].code_bits)));
+        } else if std::mem::replace(&mut open[i], true) {
+            // Met again before it is finished: it lies on a cycle.
+            return u32::MAX;
         } else {
             stack.push((i, true));
             stack.extend(nexts(i).map(|m| (m as usize, false)));
@@ -614,6 +619,20 @@ fn reads_visits(c: &Cond) -> bool {
 mod tests {
     use super::*;
     use crate::scenario::condition::CmpOp;
+
+    /// The most code bits a path can take: 22 on the bundled file (its 14 nodes have two
+    /// to four branches), none to count where a cycle makes it unbounded (the search
+    /// stops there instead of going round).
+    #[test]
+    fn code_bits_follow_the_longest_path() {
+        let load = |src: &str| crate::scenario::load_str("t.yaml", src).unwrap();
+        let bundled = load(include_str!("../../../../scenarios/putin_north_korea_visit.yaml"));
+        assert_eq!(most_code_bits(&bundled, &Plan::new(&bundled).nodes), 22);
+        let dice = load(include_str!("../../../../tests/fixtures/dice_loop.yaml"));
+        assert_eq!(most_code_bits(&dice, &Plan::new(&dice).nodes), u32::MAX);
+        let layered = load(include_str!("../../../../bench/layered_12x4.yaml"));
+        assert_eq!(most_code_bits(&layered, &Plan::new(&layered).nodes), u32::MAX);
+    }
 
     /// The walk reads only a node's first `slots` constant-effect slots: every branch's
     /// constant effects are in them, and the slots after them are padding (add 0 to a

@@ -100,7 +100,8 @@ pub struct RunEnd {
     /// Outcome index into `Scenario::outcomes`.
     pub outcome: u32,
     pub steps: u32,
-    /// A 128-bit hash of the sequence of branches taken.
+    /// The path's 128-bit identity: made from its code where the plan has one
+    /// ([`Plan::path_code`]), else a hash of the sequence of branches taken.
     pub path_hash: (u64, u64),
 }
 
