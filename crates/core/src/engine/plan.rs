@@ -26,7 +26,9 @@
 //!   draw's top [`BUCKET_BITS`] bits: where every draw with those bits chooses the same
 //!   branch (all but about one entry per branch boundary), the entry names it, and the
 //!   walk takes it without turning the draw into a number or comparing it with the row.
-//!   The comparison was most of the wait from one step to the next.
+//!   The comparison was most of the wait from one step to the next. Each entry of a
+//!   conditional node's table carries a copy of its row's buckets, so the walk goes
+//!   from the leaf tests to the branch without first reading the row.
 
 use super::rng::unit;
 use super::walk::pick;
@@ -46,6 +48,9 @@ pub const BUCKETS: usize = 1 << BUCKET_BITS;
 
 /// A bucket whose draws do not all choose the same branch.
 pub const FALLBACK: u8 = u8::MAX;
+
+/// A bucket of a leaf table's entry whose row has no weight ([`Plan::table_buckets`]).
+pub const NO_WEIGHT: u8 = u8::MAX - 1;
 
 /// The most rows of [`Plan::cum`] that get buckets (512 KB, a few ms to fill); a plan
 /// with more has none, and its walk compares every draw.
@@ -197,6 +202,12 @@ pub struct Plan {
     /// where a row's running sums part those draws (then the draw is compared with them).
     /// Empty where the plan has more than [`BUCKET_ROWS`] rows.
     pub buckets: Vec<u8>,
+    /// Per entry of [`Plan::tables`], the [`BUCKETS`] entries of its row (or
+    /// [`NO_WEIGHT`] where it has none), so that a conditional node goes from its leaf
+    /// tests to its branch without first reading the row. Present where
+    /// [`Plan::buckets`] is (a plan with more than [`BUCKET_ROWS`] table entries has
+    /// neither).
+    pub table_buckets: Vec<u8>,
     pub effects: Vec<OrderedEffect>,
     /// Per indicator, then the scratch slot: the clamp bounds.
     pub bounds: Vec<(f64, f64)>,
@@ -258,6 +269,7 @@ impl Plan {
             leaves: Vec::new(),
             tables: Vec::new(),
             buckets: Vec::new(),
+            table_buckets: Vec::new(),
             effects: Vec::new(),
             bounds: sc.indicators.iter().map(|i| (i.min, i.max)).chain([(f64::NEG_INFINITY, f64::INFINITY)]).collect(),
             starts: sc.indicators.iter().map(|i| i.start).chain([0.0]).collect(),
@@ -330,7 +342,7 @@ impl Plan {
     /// the lowest and the highest draw of a bucket choose the same branch, every draw in
     /// it does.
     fn fill_buckets(&mut self) {
-        if self.cum.len() > BUCKET_ROWS {
+        if self.cum.len() > BUCKET_ROWS || self.tables.len() > BUCKET_ROWS {
             return;
         }
         let mut buckets = vec![FALLBACK; self.cum.len() * BUCKETS];
@@ -348,6 +360,15 @@ impl Plan {
                 }
             }
         }
+        self.table_buckets = self
+            .tables
+            .iter()
+            .flat_map(|&row| match row {
+                NONE => &[NO_WEIGHT; BUCKETS][..],
+                row => &buckets[row as usize * BUCKETS..(row as usize + 1) * BUCKETS],
+            })
+            .copied()
+            .collect();
         self.buckets = buckets;
     }
 
@@ -484,6 +505,7 @@ impl Plan {
             leaves: &self.leaves,
             tables: &self.tables,
             buckets: &self.buckets,
+            table_buckets: &self.table_buckets,
         }
     }
 }
@@ -531,13 +553,21 @@ pub struct View<'p> {
     pub leaves: &'p [Leaf],
     pub tables: &'p [u32],
     pub buckets: &'p [u8],
+    pub table_buckets: &'p [u8],
 }
 
 impl<'p> View<'p> {
     /// A conditional node's row at a visit (from its leaf tests and its table), or
     /// [`NONE`] where every weight is 0.
     #[inline(always)]
-    pub fn row_of(&self, l: &Leaves, word: u64, (bits, visits, ind): (&[u64], &[u32], &[f64])) -> u32 {
+    pub fn row_of(&self, l: &Leaves, word: u64, read: (&[u64], &[u32], &[f64])) -> u32 {
+        self.tables[self.entry_of(l, word, read)]
+    }
+
+    /// A conditional node's entry in [`Plan::tables`] at a visit: its table's start plus
+    /// the truth values of its leaf tests.
+    #[inline(always)]
+    pub fn entry_of(&self, l: &Leaves, word: u64, (bits, visits, ind): (&[u64], &[u32], &[f64])) -> usize {
         let mut truth = ((word >> l.word.0) & ((1u64 << l.word.1) - 1)) as usize;
         let mut k = l.word.1;
         for &(word, bit) in &self.took[l.took.0 as usize..l.took.1 as usize] {
@@ -554,7 +584,7 @@ impl<'p> View<'p> {
                 k += 1;
             }
         }
-        self.tables[l.table as usize + truth]
+        l.table as usize + truth
     }
 
     /// The branch (local index) chosen by the draw `bits` from row `at`: from the row's
@@ -718,11 +748,24 @@ mod tests {
     /// rows included), and a walk with buckets takes every run as one without.
     #[test]
     fn buckets_change_no_row_and_no_run() {
-        for sc in &crate::scenario::bundled::loaded_with(
-            "whatif: 1\ntitle: T\nillustrative: true\nstart: a\nnodes:\n  a:\n    branches:\n      - { id: x, weight: 1 }\n",
-        ) {
+        // A conditional node whose row has no weight after `a.x` (the walk stops there).
+        let none = "whatif: 1\ntitle: T\nillustrative: true\nindicators:\n  level: { start: 0 }\nstart: a\nnodes:\n  \
+                    a:\n    branches:\n      - { id: x, weight: 1, next: b, effects: { level: 1 } }\n      \
+                    - { id: y, weight: 3, next: b }\n  b:\n    branches:\n      - id: p\n        weight: 1\n        \
+                    weight_if:\n          - { when: \"level >= 1\", weight: 0 }\n      - id: q\n        weight: 2\n        \
+                    weight_if:\n          - { when: \"level >= 1\", weight: 0 }\n";
+        for sc in &crate::scenario::bundled::loaded_with(none) {
             let plan = Plan::new(sc);
             let view = plan.view();
+            // Each leaf-table entry's buckets are its row's, or say it has no weight.
+            assert_eq!(plan.table_buckets.len(), plan.tables.len() * BUCKETS);
+            for (entry, &row) in plan.tables.iter().enumerate() {
+                let theirs = &plan.table_buckets[entry * BUCKETS..(entry + 1) * BUCKETS];
+                match row {
+                    NONE => assert!(theirs.iter().all(|&b| b == NO_WEIGHT)),
+                    row => assert_eq!(theirs, &plan.buckets[row as usize * BUCKETS..(row as usize + 1) * BUCKETS]),
+                }
+            }
             for node in plan.nodes.iter().filter(|n| n.blocks > 0) {
                 for row in plan.rows_of(node) {
                     for bits in draws(u64::from(row)).step_by(7) {

@@ -5,7 +5,7 @@
 //! to know about each step goes through an [`Observer`], which the compiler inlines away
 //! when it does nothing.
 
-use super::plan::{NONE, OrderedEffect, Plan, Sums};
+use super::plan::{BUCKET_BITS, BUCKETS as ROW_BUCKETS, NO_WEIGHT, NONE, OrderedEffect, Plan, Sums};
 use super::rng::{self, GOLDEN, RunKey};
 use crate::scenario::weights::Row;
 use crate::scenario::{EffectKind, Scenario};
@@ -292,25 +292,42 @@ impl<'a> Walker<'a> {
             if SHORT && node.then != NONE {
                 (drawn_for, drawn) = (node.then, key.bits(node.then_key, 1, 0));
             }
-            let row = match node.sums {
-                Sums::Fixed => node.cum,
-                Sums::Leaves(leaves) => view.row_of(&leaves, truth, (took, visits, values)),
-                Sums::Direct => direct_row(sc, at, (took, visits, values), weights),
+            let local = match node.sums {
+                // From the leaf tests straight to the entry's buckets: the row is read
+                // only where a bucket does not name the branch.
+                Sums::Leaves(leaves) if BUCKETS && !O::DETAILED => {
+                    let entry = view.entry_of(&leaves, truth, (took, visits, values));
+                    match view.table_buckets[entry * ROW_BUCKETS + (bits >> (64 - BUCKET_BITS)) as usize] {
+                        b if b < NO_WEIGHT => b as usize,
+                        _ => match view.tables[entry] {
+                            NONE => return Err(Stop::NoWeight(NoWeight { node: at as u32, visit })),
+                            row => view.pick(node, row, rng::unit(bits)),
+                        },
+                    }
+                }
+                _ => {
+                    let row = match node.sums {
+                        Sums::Fixed => node.cum,
+                        Sums::Leaves(leaves) => view.row_of(&leaves, truth, (took, visits, values)),
+                        Sums::Direct => direct_row(sc, at, (took, visits, values), weights),
+                    };
+                    if row == NONE {
+                        return Err(Stop::NoWeight(NoWeight { node: at as u32, visit }));
+                    }
+                    let local = if row == SCRATCH {
+                        pick(weights, rng::unit(bits))
+                    } else if BUCKETS {
+                        view.pick_bits(node, row, bits)
+                    } else {
+                        view.pick(node, row, rng::unit(bits))
+                    };
+                    if O::DETAILED {
+                        let cumulative = if row == SCRATCH { &weights[..] } else { view.sums(node, row) };
+                        obs.visit(at as u32, visit, cumulative);
+                    }
+                    local
+                }
             };
-            if row == NONE {
-                return Err(Stop::NoWeight(NoWeight { node: at as u32, visit }));
-            }
-            let local = if row == SCRATCH {
-                pick(weights, rng::unit(bits))
-            } else if BUCKETS {
-                view.pick_bits(node, row, bits)
-            } else {
-                view.pick(node, row, rng::unit(bits))
-            };
-            if O::DETAILED {
-                let cumulative = if row == SCRATCH { &weights[..] } else { view.sums(node, row) };
-                obs.visit(at as u32, visit, cumulative);
-            }
             let gid = node.first_branch as usize + local;
             let branch = &branches[gid];
             // Without cycles every branch is taken for the first time; the taken-branch
@@ -622,6 +639,8 @@ pub(crate) mod tests {
             let (mut ra, mut rb) = (Recorder::default(), Recorder::default());
             assert_eq!(wa.walk(key, &mut ra), wb.walk(key, &mut rb));
             assert_eq!((ra.path, wa.values()), (rb.path, wb.values()));
+            // And with an observer that counts, as a simulation's does.
+            assert_eq!(wa.walk(key, &mut Quiet), wb.walk(key, &mut Quiet));
         }
     }
 
