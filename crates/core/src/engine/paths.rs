@@ -166,21 +166,11 @@ pub struct PathRuns {
 /// as [`absorb`] with those runs' path tally.
 #[inline]
 pub fn absorb_runs(map: &mut PathMap<PathEntry>, runs: &[PathRuns], dropped_bound: u64) {
-    for r in runs {
+    let entries = runs.iter().map(|r| {
         let n = u64::from(r.runs);
-        map.entry(r.hash)
-            .and_modify(|mine| {
-                mine.count += n;
-                mine.reduced += n;
-            })
-            .or_insert(PathEntry {
-                count: n,
-                reduced: n,
-                entered_after: dropped_bound,
-                first_run: r.first_run,
-                outcome: r.outcome,
-            });
-    }
+        (r.hash, PathEntry { count: n, reduced: n, entered_after: 0, first_run: r.first_run, outcome: r.outcome })
+    });
+    absorb(map, entries, dropped_bound);
 }
 
 /// Adds a chunk's path counts (of runs after those already in `map`) to a summary whose
