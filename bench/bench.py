@@ -13,7 +13,11 @@ usage: python3 bench/bench.py [--runs N] [--peer-runs N] [--memory] [--repeat K]
   --repeat K        take the best of K timings per cell (default 3)
   --baseline REV    also build git revision REV (in a worktree under target/, kept for
                     the next time) and time the same whatif cells with it, for ratios
-                    of today's engine against it measured in the same invocation
+                    of today's engine against it measured in the same invocation: the
+                    two builds' timings of a cell alternate (which goes first swaps
+                    each round), so that a machine that slows down for a while slows
+                    both; the ratio is given between the bests and as the median of
+                    the rounds' ratios
   --scaling [LIST]  only time `whatif run` (default options) on both files at each
                     thread count of LIST (default 1,2,4,...,cores) and print the speed
                     against one thread; no peer. Then the machine's own ceiling: as many
@@ -36,6 +40,7 @@ at full speed.
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,6 +68,20 @@ def run(cmd, env=None):
 def best(k, cmd, env=None):
     results = [run(cmd, env) for _ in range(k)]
     return min(results, key=lambda r: r[0])
+
+
+def alternating(k, cmd, old_cmd):
+    """Times `cmd` and `old_cmd` in k rounds, one of each per round, the first swapping
+    each round; returns (best wall of cmd, best wall of old_cmd, median of the rounds'
+    old/new ratios)."""
+    new, old = [], []
+    for i in range(k):
+        order = [(cmd, new), (old_cmd, old)]
+        if i % 2:
+            order.reverse()
+        for c, into in order:
+            into.append(run(c)[0])
+    return min(new), min(old), statistics.median(o / n for o, n in zip(old, new))
 
 
 def ensure_peer_deps():
@@ -210,9 +229,13 @@ def main():
         cells = lambda binary: [binary, "run", str(path), "--quiet", "--out", str(out), "--runs", str(a.runs)]
         base = cells(str(WHATIF))
         walk = walk_probe(a.repeat, path, a.runs)
-        t1, _, _ = best(a.repeat, base + ["--threads", "1"])
+        if old:
+            t1, o1, m1 = alternating(a.repeat, base + ["--threads", "1"], cells(str(old[1])) + ["--threads", "1"])
+            td, od, md = alternating(a.repeat, base, cells(str(old[1])))
+        else:
+            t1, _, _ = best(a.repeat, base + ["--threads", "1"])
+            td, _, _ = best(a.repeat, base)
         t2, _, _ = best(a.repeat, base + ["--threads", "2"])
-        td, _, _ = best(a.repeat, base)
         # The exact analysis timed on its own (the difference of two whole-process timings
         # drowns in this machine's noise), with the budget `whatif run` uses.
         probe = [str(ROOT / "target" / "release" / "examples" / "exact_probe"), str(path), "default"]
@@ -221,16 +244,15 @@ def main():
         rps = lambda t: a.runs / t
         print(f"{name:<18} {peer_rps:>11,.0f} {walk:>12,.0f} {rps(t1):>11,.0f} {rps(t2):>11,.0f} {rps(td):>11,.0f} {rps(t2) / peer_rps:>10.1f}x {t1 / t2:>9.2f}x {100 * exact_share:>10.1f}%")
         if old:
-            o1, _, _ = best(a.repeat, cells(str(old[1])) + ["--threads", "1"])
-            od, _, _ = best(a.repeat, cells(str(old[1])))
-            rows.append((name, rps(o1), rps(t1), rps(od), rps(td)))
+            rows.append((name, rps(o1), rps(t1), m1, rps(od), rps(td), md))
     if old:
         print()
-        header = f"{'against ' + old[0]:<18} {'then 1 thr':>11} {'now 1 thr':>11} {'ratio':>7} {'then default':>13} {'now default':>12} {'ratio':>7}"
+        print(f"against {old[0]}, timed alternately ({a.repeat} rounds): the ratio between the bests, and the median of the rounds' ratios")
+        header = f"{'scenario':<18} {'then 1 thr':>11} {'now 1 thr':>11} {'ratio':>7} {'median':>7} {'then default':>13} {'now default':>12} {'ratio':>7} {'median':>7}"
         print(header)
         print("-" * len(header))
-        for name, o1, n1, od, nd in rows:
-            print(f"{name:<18} {o1:>11,.0f} {n1:>11,.0f} {n1 / o1:>6.2f}x {od:>13,.0f} {nd:>12,.0f} {nd / od:>6.2f}x")
+        for name, o1, n1, m1, od, nd, md in rows:
+            print(f"{name:<18} {o1:>11,.0f} {n1:>11,.0f} {n1 / o1:>6.2f}x {m1:>6.2f}x {od:>13,.0f} {nd:>12,.0f} {nd / od:>6.2f}x {md:>6.2f}x")
     print()
     floor_out = subprocess.run([str(ROOT / "target" / "release" / "examples" / "rng_floor"), "20000000", "14"], capture_output=True, text=True, check=True).stdout
     floor = float(floor_out.split()[2])
