@@ -160,5 +160,22 @@ mod tests {
             let end = walker.walk(keys.next_key(), &mut follower);
             assert_eq!(matches!(end, Err(Stop::Left)), !paths[..200].contains(p));
         }
+        // Paired with another observer, the follower still stops the walk, and the other
+        // is told each branch up to and including the one that leaves the tree.
+        let mut keys = RunKeys::new(5, 0);
+        for p in &paths {
+            follower.restart();
+            let mut rec = Recorder::default();
+            let end = walker.walk(keys.next_key(), &mut (&mut rec, &mut follower));
+            let shared = paths[..200]
+                .iter()
+                .map(|c| c.iter().zip(p).take_while(|(a, b)| a == b).count())
+                .max()
+                .expect("candidates");
+            let left = !paths[..200].contains(p);
+            assert_eq!(matches!(end, Err(Stop::Left)), left, "path {p:?}");
+            let told = if left { shared + 1 } else { p.len() };
+            assert_eq!(rec.path, p[..told.min(p.len())], "path {p:?}");
+        }
     }
 }

@@ -54,12 +54,28 @@ impl<T: Observer> Observer for &mut T {
     }
 }
 
-/// Two observers, both told everything.
+/// Two observers, both told everything: the details if either wants them, and the walk
+/// goes on only where each that prunes follows.
 impl<A: Observer, B: Observer> Observer for (A, B) {
+    const DETAILED: bool = A::DETAILED || B::DETAILED;
+    const PRUNES: bool = A::PRUNES || B::PRUNES;
     #[inline(always)]
     fn taken(&mut self, branch: u32, first: bool) {
         self.0.taken(branch, first);
         self.1.taken(branch, first);
+    }
+    fn visit(&mut self, node: u32, visit: u32, cumulative: &[f64]) {
+        self.0.visit(node, visit, cumulative);
+        self.1.visit(node, visit, cumulative);
+    }
+    fn effect(&mut self, indicator: u32, before: f64, after: f64) {
+        self.0.effect(indicator, before, after);
+        self.1.effect(indicator, before, after);
+    }
+    #[inline(always)]
+    fn follows(&mut self, branch: u32) -> bool {
+        // Where the first stops the walk, the second need not move: the run ends.
+        self.0.follows(branch) && self.1.follows(branch)
     }
 }
 
@@ -528,6 +544,46 @@ pub(crate) mod tests {
     use super::*;
     use crate::engine::rng::RunKeys;
     use std::collections::HashMap;
+
+    /// Counts the details it is told.
+    #[derive(Default)]
+    struct Details {
+        visits: u32,
+        effects: u32,
+    }
+    impl Observer for Details {
+        const DETAILED: bool = true;
+        fn taken(&mut self, _: u32, _: bool) {}
+        fn visit(&mut self, _: u32, _: u32, _: &[f64]) {
+            self.visits += 1;
+        }
+        fn effect(&mut self, _: u32, _: f64, _: f64) {
+            self.effects += 1;
+        }
+    }
+
+    /// An observer that wants details gets them inside a pair too, on either side: a
+    /// visit per step and the same effects as alone.
+    #[test]
+    fn a_pair_passes_the_details_on() {
+        let sc = &crate::scenario::load_str("t.yaml", crate::scenario::bundled::ALL[0].source).expect("loads");
+        let mut walker = Walker::new(sc);
+        let mut keys = RunKeys::new(3, 0);
+        let (mut effects, mut steps) = (0, 0);
+        for _ in 0..50 {
+            let key = keys.next_key();
+            let mut alone = Details::default();
+            let end = walker.walk(key, &mut alone).expect("walks");
+            let (mut left, mut right) = (Details::default(), Details::default());
+            walker.walk(key, &mut (&mut left, Quiet)).expect("walks");
+            walker.walk(key, &mut (Quiet, &mut right)).expect("walks");
+            for d in [&alone, &left, &right] {
+                assert_eq!((d.visits, d.effects), (end.steps, alone.effects));
+            }
+            (effects, steps) = (effects + alone.effects, steps + end.steps);
+        }
+        assert!(effects > 0 && steps > 0, "the runs change indicators");
+    }
 
     /// Every run ends as it does without drawing ahead: same outcome, steps, path and
     /// indicator values, on the bundled files and on a file whose nodes lead to
