@@ -135,14 +135,13 @@ mod tests {
             assert!(tree.insert(sc, p));
         }
         let mut follower = tree.follower();
+        // The longest prefix of `p` shared with a candidate.
+        let shared_with = |p: &[u32]| {
+            paths[..200].iter().map(|c| c.iter().zip(p).take_while(|(a, b)| a == b).count()).max().expect("candidates")
+        };
         for p in &paths {
             let in_tree = paths[..200].contains(p);
-            // The longest prefix of `p` shared with a candidate.
-            let shared = paths[..200]
-                .iter()
-                .map(|c| c.iter().zip(p).take_while(|(a, b)| a == b).count())
-                .max()
-                .expect("candidates");
+            let shared = shared_with(p);
             follower.restart();
             let steps = p.iter().take_while(|&&b| follower.follows(b)).count();
             assert_eq!(steps, shared.min(p.len()), "path {p:?}");
@@ -167,14 +166,9 @@ mod tests {
             follower.restart();
             let mut rec = Recorder::default();
             let end = walker.walk(keys.next_key(), &mut (&mut rec, &mut follower));
-            let shared = paths[..200]
-                .iter()
-                .map(|c| c.iter().zip(p).take_while(|(a, b)| a == b).count())
-                .max()
-                .expect("candidates");
             let left = !paths[..200].contains(p);
             assert_eq!(matches!(end, Err(Stop::Left)), left, "path {p:?}");
-            let told = if left { shared + 1 } else { p.len() };
+            let told = if left { shared_with(p) + 1 } else { p.len() };
             assert_eq!(rec.path, p[..told.min(p.len())], "path {p:?}");
         }
     }
