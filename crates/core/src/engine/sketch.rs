@@ -192,10 +192,10 @@ fn count_keys(mut keys: Vec<(i64, u64)>) -> Vec<(i64, u64)> {
     let (mut neg, mut pos) = ((i64::MAX, i64::MIN), (i64::MAX, i64::MIN));
     let mut zeros = 0u64;
     for &(k, n) in &keys {
-        let side = if k < 0 { &mut neg } else { &mut pos };
         if k == 0 {
             zeros += n;
         } else {
+            let side = if k < 0 { &mut neg } else { &mut pos };
             *side = (side.0.min(k), side.1.max(k));
         }
     }
