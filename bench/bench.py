@@ -4,7 +4,8 @@
 prints runs per second and their ratios. Speed is reported, never asserted.
 
 usage: python3 bench/bench.py [--runs N] [--peer-runs N] [--memory] [--repeat K]
-                              [--baseline REV] [--scaling [THREADS]] [--no-build]
+                              [--baseline REV [--pairs K]] [--scaling [THREADS]]
+                              [--no-build]
 
   --runs N          runs per whatif measurement (default 10,000,000)
   --peer-runs N     runs per peer measurement (default 1,000,000; the peer is slower)
@@ -18,6 +19,10 @@ usage: python3 bench/bench.py [--runs N] [--peer-runs N] [--memory] [--repeat K]
                     each round), so that a machine that slows down for a while slows
                     both; the ratio is given between the bests and as the median of
                     the rounds' ratios
+  --pairs K         with --baseline: only the default run against REV, on one thread
+                    and on the default threads, in K alternating rounds per cell (say
+                    20 or 30: the most precise ratio this harness gives); no peer, no
+                    walk probe
   --scaling [LIST]  only time `whatif run` (default options) on both files at each
                     thread count of LIST (default 1,2,4,...,cores) and print the speed
                     against one thread; no peer. Then the machine's own ceiling: as many
@@ -82,6 +87,37 @@ def alternating(k, cmd, old_cmd):
         for c, into in order:
             into.append(run(c)[0])
     return min(new), min(old), statistics.median(o / n for o, n in zip(old, new))
+
+
+def against_row(name, k, runs, cells, old_binary):
+    """One scenario's default run (`cells(binary)` is its command line, `runs` runs)
+    timed against the baseline binary in k alternating rounds, on one thread and on the
+    default threads: (name, then and now runs/s on one thread, median ratio, then and
+    now on the default threads, median ratio)."""
+    t1, o1, m1 = alternating(k, cells(str(WHATIF)) + ["--threads", "1"], cells(old_binary) + ["--threads", "1"])
+    td, od, md = alternating(k, cells(str(WHATIF)), cells(old_binary))
+    return (name, runs / o1, runs / t1, m1, runs / od, runs / td, md)
+
+
+def print_against(rev, k, rows):
+    print()
+    print(f"against {rev}, timed alternately ({k} rounds): the ratio between the bests, and the median of the rounds' ratios")
+    header = f"{'scenario':<18} {'then 1 thr':>11} {'now 1 thr':>11} {'ratio':>7} {'median':>7} {'then default':>13} {'now default':>12} {'ratio':>7} {'median':>7}"
+    print(header)
+    print("-" * len(header))
+    for name, o1, n1, m1, od, nd, md in rows:
+        print(f"{name:<18} {o1:>11,.0f} {n1:>11,.0f} {n1 / o1:>6.2f}x {m1:>6.2f}x {od:>13,.0f} {nd:>12,.0f} {nd / od:>6.2f}x {md:>6.2f}x")
+
+
+def pairs_only(a, scenarios, tmp):
+    """--pairs: only today's default run against the baseline's, in many rounds."""
+    rev, old_binary = baseline_binary(a.baseline)
+    print(f"whatif runs {a.runs:,} per timing; `whatif run FILE --threads T` (paths, exact, every CSV)")
+    rows = []
+    for name, path in scenarios:
+        cells = lambda binary, path=path: [binary, "run", str(path), "--quiet", "--out", str(tmp / "p"), "--runs", str(a.runs)]
+        rows.append(against_row(name, a.pairs, a.runs, cells, str(old_binary)))
+    print_against(rev, a.pairs, rows)
 
 
 def ensure_peer_deps():
@@ -199,9 +235,12 @@ def main():
     ap.add_argument("--memory", action="store_true")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--baseline")
+    ap.add_argument("--pairs", type=int)
     ap.add_argument("--scaling", nargs="?", const="auto")
     ap.add_argument("--no-build", action="store_true")
     a = ap.parse_args()
+    if a.pairs and not a.baseline:
+        ap.error("--pairs needs --baseline REV (the build to time against)")
 
     if not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--locked", "--examples", "--bins"], cwd=ROOT, check=True)
@@ -210,6 +249,10 @@ def main():
     scenarios = [("bundled baseline", ROOT / "scenarios" / "putin_north_korea_visit.yaml"), ("layered 12x4", layered)]
     if a.scaling:
         scaling(a, scenarios, tmp)
+        shutil.rmtree(tmp)
+        return
+    if a.pairs:
+        pairs_only(a, scenarios, tmp)
         shutil.rmtree(tmp)
         return
     ensure_peer_deps()
@@ -230,8 +273,9 @@ def main():
         base = cells(str(WHATIF))
         walk = walk_probe(a.repeat, path, a.runs)
         if old:
-            t1, o1, m1 = alternating(a.repeat, base + ["--threads", "1"], cells(str(old[1])) + ["--threads", "1"])
-            td, od, md = alternating(a.repeat, base, cells(str(old[1])))
+            row = against_row(name, a.repeat, a.runs, cells, str(old[1]))
+            rows.append(row)
+            t1, td = a.runs / row[2], a.runs / row[5]
         else:
             t1, _, _ = best(a.repeat, base + ["--threads", "1"])
             td, _, _ = best(a.repeat, base)
@@ -243,16 +287,8 @@ def main():
         exact_share = te / td
         rps = lambda t: a.runs / t
         print(f"{name:<18} {peer_rps:>11,.0f} {walk:>12,.0f} {rps(t1):>11,.0f} {rps(t2):>11,.0f} {rps(td):>11,.0f} {rps(t2) / peer_rps:>10.1f}x {t1 / t2:>9.2f}x {100 * exact_share:>10.1f}%")
-        if old:
-            rows.append((name, rps(o1), rps(t1), m1, rps(od), rps(td), md))
     if old:
-        print()
-        print(f"against {old[0]}, timed alternately ({a.repeat} rounds): the ratio between the bests, and the median of the rounds' ratios")
-        header = f"{'scenario':<18} {'then 1 thr':>11} {'now 1 thr':>11} {'ratio':>7} {'median':>7} {'then default':>13} {'now default':>12} {'ratio':>7} {'median':>7}"
-        print(header)
-        print("-" * len(header))
-        for name, o1, n1, m1, od, nd, md in rows:
-            print(f"{name:<18} {o1:>11,.0f} {n1:>11,.0f} {n1 / o1:>6.2f}x {m1:>6.2f}x {od:>13,.0f} {nd:>12,.0f} {nd / od:>6.2f}x {md:>6.2f}x")
+        print_against(old[0], a.repeat, rows)
     print()
     floor_out = subprocess.run([str(ROOT / "target" / "release" / "examples" / "rng_floor"), "20000000", "14"], capture_output=True, text=True, check=True).stdout
     floor = float(floor_out.split()[2])
