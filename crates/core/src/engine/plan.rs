@@ -9,11 +9,12 @@
 //! - A conditional node's conditions become a table indexed by the truth values of their
 //!   leaf tests (`took(...)`, `level >= 4`, ...), built from the node's compiled weights
 //!   ([`crate::scenario::weights::LeafTable`]): a visit costs the tests and two loads.
-//! - Constant additions to distinct indicators, the usual effect, sit in
+//! - Constant additions and sets to distinct indicators, the usual effects, sit in
 //!   [`ADD_SLOTS`] fixed slots per branch (padded with a scratch indicator that is added
 //!   0), applied without a branch per effect; other effects keep their file order. A
 //!   node records how many slots its branches use, and the walk reads only those. Each
-//!   slot carries its indicator's bounds, so a step reads nothing else to apply it.
+//!   slot carries its bounds, so a step reads nothing else to apply it: an addition
+//!   its indicator's, a set of `x` the bounds `[x, x]` (an addition of 0 kept at `x`).
 //! - Where every branch of a node leads to the same next node, and runs are short (no
 //!   cycle), the walk draws that node's first-visit number while still choosing at this
 //!   one, so the draw is not on the chain of steps that wait for each other.
@@ -31,7 +32,7 @@
 //!   from the leaf tests to the branch without first reading the row.
 
 use super::rng::unit;
-use super::walk::pick;
+use super::walk::{clamp, pick};
 use crate::scenario::condition::{CmpOp, Read};
 use crate::scenario::weights::{Leaf, LeafTable, NodeWeights};
 use crate::scenario::{Cond, EffectKind, Scenario};
@@ -158,16 +159,26 @@ pub struct PlanBranch {
     pub effects: (u32, u32),
 }
 
-/// A constant effect: the indicator (or the scratch slot) becomes `value * keep + amount`
-/// (`keep` is 1 to add, 0 to set), kept within its bounds, which the slot carries so that
-/// the step reads them from the branch it already holds.
+/// A constant effect: the indicator (or the scratch slot) becomes `value + amount`, kept
+/// within `[lo, hi]`, which the slot carries so that the step reads them from the branch
+/// it already holds. An addition carries its indicator's bounds; a set of `x` adds 0
+/// within the bounds `[x, x]` (`x` already kept within the indicator's), which gives `x`
+/// from any value, with no multiplication on the step.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AddSlot {
     pub indicator: u32,
-    pub keep: f64,
     pub amount: f64,
     pub lo: f64,
     pub hi: f64,
+}
+
+impl AddSlot {
+    /// The slot that sets indicator `i` to `x` within `bounds`, if it can: not where the
+    /// kept value is -0 (the slot's sum is never -0, and a value of +0 would stay).
+    fn set(i: u32, x: f64, (min, max): (f64, f64)) -> Option<AddSlot> {
+        let x = clamp(x, min, max);
+        (x.to_bits() != (-0.0f64).to_bits()).then_some(AddSlot { indicator: i, amount: 0.0, lo: x, hi: x })
+    }
 }
 
 /// An effect applied in file order: its place among the branch's effects (which picks
@@ -459,7 +470,7 @@ impl Plan {
 
     /// Adds a branch; returns the constant-effect slots it uses.
     fn push_branch(&mut self, b: &crate::scenario::Branch, scratch: u32, keep: &[bool]) -> usize {
-        let padding = AddSlot { indicator: scratch, keep: 1.0, amount: 0.0, lo: f64::NEG_INFINITY, hi: f64::INFINITY };
+        let padding = AddSlot { indicator: scratch, amount: 0.0, lo: f64::NEG_INFINITY, hi: f64::INFINITY };
         let mut adds = [padding; ADD_SLOTS];
         let lo = self.effects.len() as u32;
         let distinct =
@@ -467,16 +478,15 @@ impl Plan {
         let mut slot = 0;
         for (place, e) in b.effects.iter().enumerate().filter(|(_, e)| keep[e.indicator as usize]) {
             // Constant effects on distinct indicators commute with every other effect of
-            // the branch, so they may go first; otherwise file order is kept. A set is
-            // `value * 0 + x`, exactly `x` for a finite value (but for x = -0).
+            // the branch, so they may go first; otherwise file order is kept.
+            let (min, max) = self.bounds[e.indicator as usize];
             let constant = match e.kind {
-                EffectKind::Add(a) => Some((1.0, a)),
-                EffectKind::Set(x) if x.to_bits() != (-0.0f64).to_bits() => Some((0.0, x)),
+                EffectKind::Add(a) => Some(AddSlot { indicator: e.indicator, amount: a, lo: min, hi: max }),
+                EffectKind::Set(x) => AddSlot::set(e.indicator, x, (min, max)),
                 _ => None,
             };
-            if let (true, Some((keep, amount)), true) = (distinct, constant, slot < ADD_SLOTS) {
-                let (lo, hi) = self.bounds[e.indicator as usize];
-                adds[slot] = AddSlot { indicator: e.indicator, keep, amount, lo, hi };
+            if let (true, Some(add), true) = (distinct, constant, slot < ADD_SLOTS) {
+                adds[slot] = add;
                 slot += 1;
             } else {
                 self.effects.push(OrderedEffect { place: place as u32, indicator: e.indicator, kind: e.kind });
@@ -687,7 +697,7 @@ mod tests {
                         sc.branches[first + b].effects.len() - (branch.effects.1 - branch.effects.0) as usize;
                     assert!(constant <= node.slots as usize, "node {n}, branch {b}");
                     for a in &branch.adds[node.slots as usize..] {
-                        assert_eq!((a.indicator, a.keep, a.amount), (scratch, 1.0, 0.0));
+                        assert_eq!((a.indicator, a.amount), (scratch, 0.0));
                         assert_eq!((a.lo, a.hi), plan.bounds[scratch as usize]);
                     }
                 }

@@ -376,7 +376,7 @@ impl<'a> Walker<'a> {
             } else {
                 for a in &branch.adds[..node.slots as usize] {
                     let i = a.indicator as usize;
-                    values[i] = clamp(values[i] * a.keep + a.amount, a.lo, a.hi);
+                    values[i] = clamp(values[i] + a.amount, a.lo, a.hi);
                 }
                 let (lo, hi) = branch.effects;
                 if lo != hi {
@@ -491,7 +491,7 @@ fn apply<O: Observer>(plan: &Plan, effect: &OrderedEffect, draw: (RunKey, u64, u
 /// indicator can hold (never NaN: values stay within `MAX_MAGNITUDE`), in two
 /// comparisons.
 #[inline(always)]
-fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
+pub(crate) fn clamp(v: f64, lo: f64, hi: f64) -> f64 {
     let v = if v < lo { lo } else { v };
     if v > hi { hi } else { v }
 }
@@ -583,6 +583,40 @@ pub(crate) mod tests {
             (effects, steps) = (effects + alone.effects, steps + end.steps);
         }
         assert!(effects > 0 && steps > 0, "the runs change indicators");
+    }
+
+    /// Constant effects applied from their slots leave every indicator with the bits that
+    /// applying each effect in file order gives: adds and sets within the bounds, sets
+    /// above and below them (kept at the bound), sets of 0 and of -0 where the bound is
+    /// 0 or -0, on values of either sign.
+    #[test]
+    fn constant_slots_end_as_file_order_does() {
+        let src = "whatif: 1\ntitle: T\nillustrative: true\nindicators:\n  \
+                   a: { start: -1, min: -2, max: 2 }\n  b: { start: 1, min: 0, max: 3 }\n  \
+                   c: { start: 1, min: -0.0, max: 1 }\nstart: n\nnodes:\n  n:\n    branches:\n      \
+                   - { id: up, weight: 1, next: m, effects: { a: 3, b: { set: 9 } } }\n      \
+                   - { id: down, weight: 1, next: m, effects: { a: { set: -5 }, c: -4 } }\n      \
+                   - { id: zero, weight: 1, next: m, effects: { b: { set: -0.0 }, c: { set: 0 } } }\n  \
+                   m:\n    branches:\n      - { id: x, weight: 1, effects: { a: { set: 0 }, c: { set: -0.0 } } }\n      \
+                   - { id: y, weight: 1, effects: { a: { set: -0.0 }, b: -1, c: { set: -3 } } }\n      \
+                   - { id: z, weight: 1, effects: { b: { set: 0.5 } } }\n";
+        let sc = &crate::scenario::load_str("t.yaml", src).expect("loads");
+        let plan = Plan::new(sc);
+        // Sets that keep -0 stay in file order; the rest take slots.
+        assert_eq!((plan.nodes.iter().map(|n| n.slots).collect::<Vec<_>>(), plan.effects.len()), (vec![2, 1], 4));
+        let mut walker = Walker::with_plan(sc, &plan);
+        let mut keys = RunKeys::new(9, 0);
+        let mut ends = std::collections::HashSet::new();
+        for _ in 0..300 {
+            let key = keys.next_key();
+            walker.walk(key, &mut Quiet).expect("walks");
+            let slots: Vec<u64> = walker.values().iter().map(|v| v.to_bits()).collect();
+            walker.walk(key, &mut Details::default()).expect("walks");
+            let in_order: Vec<u64> = walker.values().iter().map(|v| v.to_bits()).collect();
+            assert_eq!(slots, in_order);
+            ends.insert(slots);
+        }
+        assert!(ends.len() >= 8, "the runs end in many ways: {}", ends.len());
     }
 
     /// Every run ends as it does without drawing ahead: same outcome, steps, path and
