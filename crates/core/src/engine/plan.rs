@@ -21,6 +21,8 @@
 //! - Where every path fits 64 bits ([`Plan::path_code`]), the walk names a run's path
 //!   by shifting in each step's branch place, not by hashing the branch taken (two
 //!   multiplications per step).
+//! - Where no branch that leads on names an outcome ([`Plan::early_outcomes`], the usual
+//!   file), the walk reads outcomes only at a run's last branch.
 //! - Visit counts are kept only when some node lies on a cycle or some condition reads
 //!   them; otherwise every visit is the first.
 //! - Each row of running sums has a table of [`BUCKETS`] entries, one per value of a
@@ -241,6 +243,9 @@ pub struct Plan {
     /// the code by bijections (no two paths can share it); elsewhere the walk hashes the
     /// branches it takes. Only where runs are short and no path needs more than 63 bits.
     pub path_code: bool,
+    /// Whether some branch that leads on names an outcome; where none does, only the
+    /// last branch of a run can, and the walk looks at outcomes only there.
+    pub early_outcomes: bool,
     pub start: u32,
     pub max_steps: u32,
     pub step_limit_outcome: u32,
@@ -289,6 +294,7 @@ impl Plan {
             keep_took: true,
             short: false,
             path_code: false,
+            early_outcomes: sc.branches.iter().any(|b| b.next.is_some() && b.outcome.is_some()),
             start: sc.start,
             max_steps: sc.max_steps,
             step_limit_outcome: sc.step_limit_outcome(),

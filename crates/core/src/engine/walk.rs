@@ -259,7 +259,8 @@ impl<'a> Walker<'a> {
         let (nodes, branches) = (view.nodes, view.branches);
         // A short plan keeps no visit counts.
         let track_visits = !SHORT && plan.track_visits;
-        if plan.keep_took {
+        let (keep_took, early_outcomes) = (plan.keep_took, plan.early_outcomes);
+        if keep_took {
             took.fill(0);
         }
         if track_visits {
@@ -348,7 +349,7 @@ impl<'a> Walker<'a> {
             let branch = &branches[gid];
             // Without cycles every branch is taken for the first time; the taken-branch
             // bits are kept only where something reads them.
-            let first_time = if plan.keep_took {
+            let first_time = if keep_took {
                 let word = &mut took[gid / 64];
                 let bit = 1u64 << (gid % 64);
                 let first = *word & bit == 0;
@@ -383,14 +384,17 @@ impl<'a> Walker<'a> {
                     ordered_effects(plan, (key, node.draw_key, visit), lo, hi, values, obs);
                 }
             }
-            if branch.outcome != NONE {
-                outcome = branch.outcome;
-            }
             if branch.next != NONE {
+                if early_outcomes && branch.outcome != NONE {
+                    outcome = branch.outcome;
+                }
                 at = branch.next as usize;
                 continue;
             }
-            let outcome = if outcome != NONE {
+            // The last outcome named on the way, the run's last branch's first.
+            let outcome = if branch.outcome != NONE {
+                branch.outcome
+            } else if outcome != NONE {
                 outcome
             } else if branch.end_outcome != NONE {
                 branch.end_outcome
@@ -617,6 +621,35 @@ pub(crate) mod tests {
             ends.insert(slots);
         }
         assert!(ends.len() >= 8, "the runs end in many ways: {}", ends.len());
+    }
+
+    /// A run's outcome is the last one named on its path, else its last branch's own:
+    /// checked run by run against the branches taken, on a file whose outcomes come
+    /// early, late, both or neither, and on the bundled files (outcomes only at the end,
+    /// where the walk looks at the last branch alone).
+    #[test]
+    fn the_last_outcome_named_wins() {
+        let src = "whatif: 1\ntitle: T\nillustrative: true\nstart: a\nnodes:\n  a:\n    branches:\n      \
+                   - { id: early, weight: 1, next: b, outcome: Early }\n      - { id: plain, weight: 1, next: b }\n  \
+                   b:\n    branches:\n      - { id: late, weight: 1, outcome: Late }\n      - { id: quiet, weight: 1 }\n";
+        let files = crate::scenario::bundled::loaded_with(src);
+        for sc in &files {
+            let plan = Plan::new(sc);
+            assert_eq!(plan.early_outcomes, std::ptr::eq(sc, &files[files.len() - 1]));
+            let mut walker = Walker::with_plan(sc, &plan);
+            let mut keys = RunKeys::new(4, 0);
+            let mut seen = std::collections::HashSet::new();
+            for _ in 0..400 {
+                let mut rec = Recorder::default();
+                let end = walker.walk(keys.next_key(), &mut rec).expect("walks");
+                let branches: Vec<_> = rec.path.iter().map(|&b| &sc.branches[b as usize]).collect();
+                let named = branches.iter().rev().find_map(|b| b.outcome);
+                let last = branches.last().expect("a step").end_outcome;
+                assert_eq!(Some(end.outcome), named.or(last));
+                seen.insert(end.outcome);
+            }
+            assert!(seen.len() >= 3, "{} outcomes", seen.len());
+        }
     }
 
     /// Every run ends as it does without drawing ahead: same outcome, steps, path and
