@@ -21,6 +21,9 @@
 //! - Where every path fits 64 bits ([`Plan::path_code`]), the walk names a run's path
 //!   by shifting in each step's branch place, not by hashing the branch taken (two
 //!   multiplications per step).
+//! - A conditional node whose tests are all bits of the walk's truth word or comparisons
+//!   of an indicator with a number (the usual one) is a [`Sums::Compares`]: its step
+//!   reads those two kinds of test and nothing of the others.
 //! - Where no branch that leads on names an outcome ([`Plan::early_outcomes`], the usual
 //!   file), the walk reads outcomes only at a run's last branch.
 //! - Visit counts are kept only when some node lies on a cycle or some condition reads
@@ -69,6 +72,10 @@ pub enum Sums {
     Fixed,
     /// Conditions over leaf tests, looked up in a table.
     Leaves(Leaves),
+    /// As [`Sums::Leaves`], for the usual node whose tests are all in the walk's truth
+    /// word or comparisons of an indicator with a number (its `took` and `other` ranges
+    /// are empty), so that the step reads neither.
+    Compares(Leaves),
     /// Many conditions: the node's own compiled weights compute the row.
     Direct,
 }
@@ -394,7 +401,7 @@ impl Plan {
     fn rows_of(&self, node: &PlanNode) -> Vec<u32> {
         match node.sums {
             Sums::Fixed => vec![node.cum],
-            Sums::Leaves(l) => {
+            Sums::Leaves(l) | Sums::Compares(l) => {
                 let width = l.word.1 + (l.took.1 - l.took.0) + (l.cmp.1 - l.cmp.0) + (l.other.1 - l.other.0);
                 let table = &self.tables[l.table as usize..l.table as usize + (1usize << width)];
                 table.iter().copied().filter(|&r| r != NONE).collect()
@@ -471,7 +478,11 @@ impl Plan {
             };
             self.tables.push(at);
         }
-        Sums::Leaves(leaves)
+        if leaves.took.0 == leaves.took.1 && leaves.other.0 == leaves.other.1 {
+            Sums::Compares(leaves)
+        } else {
+            Sums::Leaves(leaves)
+        }
     }
 
     /// Adds a branch; returns the constant-effect slots it uses.
@@ -577,30 +588,53 @@ impl<'p> View<'p> {
     /// [`NONE`] where every weight is 0.
     #[inline(always)]
     pub fn row_of(&self, l: &Leaves, word: u64, read: (&[u64], &[u32], &[f64])) -> u32 {
-        self.tables[self.entry_of(l, word, read)]
+        self.tables[self.entry_of::<true>(l, word, read)]
     }
 
     /// A conditional node's entry in [`Plan::tables`] at a visit: its table's start plus
-    /// the truth values of its leaf tests.
+    /// the truth values of its leaf tests. `ALL`: read every range of `l` (else only its
+    /// truth-word bits and comparisons, for [`Sums::Compares`]).
     #[inline(always)]
-    pub fn entry_of(&self, l: &Leaves, word: u64, (bits, visits, ind): (&[u64], &[u32], &[f64])) -> usize {
+    pub fn entry_of<const ALL: bool>(
+        &self,
+        l: &Leaves,
+        word: u64,
+        (bits, visits, ind): (&[u64], &[u32], &[f64]),
+    ) -> usize {
         let mut truth = ((word >> l.word.0) & ((1u64 << l.word.1) - 1)) as usize;
         let mut k = l.word.1;
-        for &(word, bit) in &self.took[l.took.0 as usize..l.took.1 as usize] {
-            truth |= ((bits[word as usize] >> bit) as usize & 1) << k;
-            k += 1;
+        if ALL {
+            for &(word, bit) in &self.took[l.took.0 as usize..l.took.1 as usize] {
+                truth |= ((bits[word as usize] >> bit) as usize & 1) << k;
+                k += 1;
+            }
         }
         for test in &self.cmps[l.cmp.0 as usize..l.cmp.1 as usize] {
             truth |= usize::from(test.holds(ind[test.indicator as usize])) << k;
             k += 1;
         }
-        if l.other.0 != l.other.1 {
+        if ALL && l.other.0 != l.other.1 {
             for leaf in &self.leaves[l.other.0 as usize..l.other.1 as usize] {
                 truth |= usize::from(leaf.eval(bits, visits, ind)) << k;
                 k += 1;
             }
         }
         l.table as usize + truth
+    }
+
+    /// The branch (local index) chosen by the draw `bits` at entry `entry` of a
+    /// conditional node's table: from the entry's bucket where it names one, else by
+    /// comparing the draw's number with the entry's row; `None` where the row has no
+    /// weight. Only for plans with buckets.
+    #[inline(always)]
+    pub fn choose(&self, node: &PlanNode, entry: usize, bits: u64) -> Option<usize> {
+        match self.table_buckets[entry * BUCKETS + (bits >> (64 - BUCKET_BITS)) as usize] {
+            b if b < NO_WEIGHT => Some(b as usize),
+            _ => match self.tables[entry] {
+                NONE => None,
+                row => Some(self.pick(node, row, unit(bits))),
+            },
+        }
     }
 
     /// The branch (local index) chosen by the draw `bits` from row `at`: from the row's
@@ -851,7 +885,9 @@ mod tests {
         let plan = Plan::new(&sc);
         let view = plan.view();
         let hub = &plan.nodes[2];
-        let Sums::Leaves(leaves) = hub.sums else { panic!("the hub's conditions should be a leaf table") };
+        let (Sums::Leaves(leaves) | Sums::Compares(leaves)) = hub.sums else {
+            panic!("the hub's conditions should be a leaf table")
+        };
         assert_ne!(leaves.word.1, 0, "took(...) tests in the truth word");
         let branches = sc.node_branches(2);
         for took in 0..16u64 {
@@ -920,7 +956,7 @@ mod tests {
             let level = [-2.0, 0.0, 1.0][next(3) as usize];
             let visits = vec![1; sc.nodes.len()];
             for (n, node) in plan.nodes.iter().enumerate() {
-                let Sums::Leaves(leaves) = node.sums else { continue };
+                let (Sums::Leaves(leaves) | Sums::Compares(leaves)) = node.sums else { continue };
                 let mut sum = 0.0;
                 let want: Vec<f64> = sc
                     .node_branches(n as u32)

@@ -5,7 +5,7 @@
 //! to know about each step goes through an [`Observer`], which the compiler inlines away
 //! when it does nothing.
 
-use super::plan::{BUCKET_BITS, BUCKETS as ROW_BUCKETS, NO_WEIGHT, NONE, OrderedEffect, Plan, Sums};
+use super::plan::{NONE, OrderedEffect, Plan, Sums};
 use super::rng::{self, GOLDEN, RunKey};
 use crate::scenario::weights::Row;
 use crate::scenario::{EffectKind, Scenario};
@@ -312,20 +312,20 @@ impl<'a> Walker<'a> {
             let local = match node.sums {
                 // From the leaf tests straight to the entry's buckets: the row is read
                 // only where a bucket does not name the branch.
+                Sums::Compares(leaves) if BUCKETS && !O::DETAILED => {
+                    let entry = view.entry_of::<false>(&leaves, truth, (took, visits, values));
+                    view.choose(node, entry, bits).ok_or(Stop::NoWeight(NoWeight { node: at as u32, visit }))?
+                }
                 Sums::Leaves(leaves) if BUCKETS && !O::DETAILED => {
-                    let entry = view.entry_of(&leaves, truth, (took, visits, values));
-                    match view.table_buckets[entry * ROW_BUCKETS + (bits >> (64 - BUCKET_BITS)) as usize] {
-                        b if b < NO_WEIGHT => b as usize,
-                        _ => match view.tables[entry] {
-                            NONE => return Err(Stop::NoWeight(NoWeight { node: at as u32, visit })),
-                            row => view.pick(node, row, rng::unit(bits)),
-                        },
-                    }
+                    let entry = view.entry_of::<true>(&leaves, truth, (took, visits, values));
+                    view.choose(node, entry, bits).ok_or(Stop::NoWeight(NoWeight { node: at as u32, visit }))?
                 }
                 _ => {
                     let row = match node.sums {
                         Sums::Fixed => node.cum,
-                        Sums::Leaves(leaves) => view.row_of(&leaves, truth, (took, visits, values)),
+                        Sums::Leaves(leaves) | Sums::Compares(leaves) => {
+                            view.row_of(&leaves, truth, (took, visits, values))
+                        }
                         Sums::Direct => direct_row(sc, at, (took, visits, values), weights),
                     };
                     if row == NONE {
