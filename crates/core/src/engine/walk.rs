@@ -226,15 +226,18 @@ impl<'a> Walker<'a> {
             (true, true) => CODED,
             (true, false) => HASHED,
         };
+        let lean = plan.lean && !O::DETAILED;
         match (path, plan.short, !plan.buckets.is_empty()) {
-            (CODED, true, true) => self.walk_as::<O, CODED, true, true>(key, obs),
-            (HASHED, true, true) => self.walk_as::<O, HASHED, true, true>(key, obs),
-            (HASHED, false, true) => self.walk_as::<O, HASHED, false, true>(key, obs),
-            (NO_PATH, true, true) => self.walk_as::<O, NO_PATH, true, true>(key, obs),
-            (NO_PATH, false, true) => self.walk_as::<O, NO_PATH, false, true>(key, obs),
-            (NO_PATH, _, false) => self.walk_as::<O, NO_PATH, false, false>(key, obs),
+            (CODED, true, true) if lean => self.walk_as::<O, CODED, true, true, true>(key, obs),
+            (NO_PATH, true, true) if lean => self.walk_as::<O, NO_PATH, true, true, true>(key, obs),
+            (CODED, true, true) => self.walk_as::<O, CODED, true, true, false>(key, obs),
+            (HASHED, true, true) => self.walk_as::<O, HASHED, true, true, false>(key, obs),
+            (HASHED, false, true) => self.walk_as::<O, HASHED, false, true, false>(key, obs),
+            (NO_PATH, true, true) => self.walk_as::<O, NO_PATH, true, true, false>(key, obs),
+            (NO_PATH, false, true) => self.walk_as::<O, NO_PATH, false, true, false>(key, obs),
+            (NO_PATH, _, false) => self.walk_as::<O, NO_PATH, false, false, false>(key, obs),
             // A coded plan is short; without buckets its code is made as in the general walk.
-            (_, _, _) => self.walk_as::<O, CODED_OR_HASHED, false, false>(key, obs),
+            (_, _, _) => self.walk_as::<O, CODED_OR_HASHED, false, false, false>(key, obs),
         }
     }
 
@@ -243,8 +246,11 @@ impl<'a> Walker<'a> {
     /// [`HASHED`], or [`CODED_OR_HASHED`] as the plan says); `SHORT`: the plan is
     /// [`Plan::short`], so neither the step limit nor the interrupt check can come due
     /// within a run; `BUCKETS`: the plan has [`Plan::buckets`] for every row (almost every
-    /// plan; the rare one without takes the general walk, short or not).
-    fn walk_as<O: Observer, const PATH: u8, const SHORT: bool, const BUCKETS: bool>(
+    /// plan; the rare one without takes the general walk, short or not); `LEAN`: the plan
+    /// is [`Plan::lean`] and the observer wants no details, so the step has no code for
+    /// what such a plan never needs (fewer values live across it, fewer kept on the
+    /// stack).
+    fn walk_as<O: Observer, const PATH: u8, const SHORT: bool, const BUCKETS: bool, const LEAN: bool>(
         &mut self,
         key: RunKey,
         obs: &mut O,
@@ -259,7 +265,7 @@ impl<'a> Walker<'a> {
         let (nodes, branches) = (view.nodes, view.branches);
         // A short plan keeps no visit counts.
         let track_visits = !SHORT && plan.track_visits;
-        let (keep_took, early_outcomes) = (plan.keep_took, plan.early_outcomes);
+        let (keep_took, early_outcomes) = (!LEAN && plan.keep_took, plan.early_outcomes);
         if keep_took {
             took.fill(0);
         }
@@ -316,13 +322,15 @@ impl<'a> Walker<'a> {
                     let entry = view.entry_of::<false>(&leaves, truth, (took, visits, values));
                     view.choose(node, entry, bits).ok_or(Stop::NoWeight(NoWeight { node: at as u32, visit }))?
                 }
-                Sums::Leaves(leaves) if BUCKETS && !O::DETAILED => {
+                Sums::Leaves(leaves) if BUCKETS && !O::DETAILED && !LEAN => {
                     let entry = view.entry_of::<true>(&leaves, truth, (took, visits, values));
                     view.choose(node, entry, bits).ok_or(Stop::NoWeight(NoWeight { node: at as u32, visit }))?
                 }
                 _ => {
                     let row = match node.sums {
                         Sums::Fixed => node.cum,
+                        // Every conditional node of a lean plan is a `Compares`, taken above.
+                        _ if LEAN => node.cum,
                         Sums::Leaves(leaves) | Sums::Compares(leaves) => {
                             view.row_of(&leaves, truth, (took, visits, values))
                         }
@@ -649,6 +657,22 @@ pub(crate) mod tests {
                 seen.insert(end.outcome);
             }
             assert!(seen.len() >= 3, "{} outcomes", seen.len());
+        }
+    }
+
+    /// The lean walk (the usual plan's) ends every run as the general walk does, on the
+    /// bundled files, which are lean; a file with a cycle is not.
+    #[test]
+    fn a_lean_walk_ends_as_the_general_one() {
+        let files = crate::scenario::bundled::loaded_with(include_str!("../../../../tests/fixtures/dice_loop.yaml"));
+        let (dice, bundled) = files.split_last().expect("files");
+        assert!(!Plan::new(dice).lean, "a cycle keeps the general walk");
+        for sc in bundled {
+            let lean = Plan::new(sc);
+            assert!(lean.lean);
+            let mut general = lean.clone();
+            general.lean = false;
+            assert_same_runs(sc, &lean, &general, 13);
         }
     }
 
