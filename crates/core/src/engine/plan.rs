@@ -93,26 +93,30 @@ pub struct Leaves {
     /// The `took(...)` tests kept in the walk's truth word: `width` bits from `shift`
     /// (then `took` is empty).
     pub word: (u32, u32),
+    /// `width` low bits set: the mask of those bits, once shifted down.
+    pub mask: u32,
     pub took: (u32, u32),
     pub cmp: (u32, u32),
     pub other: (u32, u32),
     pub table: u32,
 }
 
-/// `indicator OP number` as the walk evaluates it: whether the value lies in `[lo, hi]`,
-/// flipped by `flip`. Every operator is such an interval of floating-point numbers
-/// (`v < n` is `v <= the number just below n`); NaN lies in none, so only `!=` holds for
-/// it, as in the condition language.
+/// `indicator OP number` as the walk evaluates it: whether the value lies in `[lo, hi]`.
+/// Every operator but `!=` is such an interval of floating-point numbers (`v < n` is
+/// `v <= the number just below n`); `!=` is the interval `[n, n]` of `==` with its truth
+/// flipped, which the node's table does (its entries are laid out for the flipped bit),
+/// so that the step does not. NaN lies in no interval, so only `!=` holds for it, as in
+/// the condition language.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IndTest {
     pub indicator: u32,
-    pub flip: bool,
     pub lo: f64,
     pub hi: f64,
 }
 
 impl IndTest {
-    fn new(op: CmpOp, indicator: u32, n: f64) -> IndTest {
+    /// The test of `indicator OP n`, and whether its truth is the interval's flipped.
+    fn new(op: CmpOp, indicator: u32, n: f64) -> (IndTest, bool) {
         let (inf, never) = (f64::INFINITY, (f64::INFINITY, f64::NEG_INFINITY));
         let ((lo, hi), flip) = match op {
             CmpOp::Lt if n == -inf => (never, false),
@@ -124,13 +128,13 @@ impl IndTest {
             CmpOp::Eq => ((n, n), false),
             CmpOp::Ne => ((n, n), true),
         };
-        IndTest { indicator, flip, lo, hi }
+        (IndTest { indicator, lo, hi }, flip)
     }
 
-    /// Whether the test holds for value `v`, without a branch.
+    /// Whether value `v` lies in the interval, without a branch.
     #[inline(always)]
     pub fn holds(self, v: f64) -> bool {
-        ((v >= self.lo) & (v <= self.hi)) != self.flip
+        (v >= self.lo) & (v <= self.hi)
     }
 }
 
@@ -450,7 +454,7 @@ impl Plan {
         };
         let (took, cmps, other) = (of_kind(0), of_kind(1), of_kind(2));
         let order: Vec<usize> = took.iter().chain(&cmps).chain(&other).copied().collect();
-        let mut leaves = Leaves { word: (0, 0), took: (0, 0), cmp: (0, 0), other: (0, 0), table };
+        let mut leaves = Leaves { word: (0, 0), mask: 0, took: (0, 0), cmp: (0, 0), other: (0, 0), table };
         let tests: Vec<usize> = took
             .iter()
             .map(|&i| match t.leaves[i] {
@@ -461,6 +465,7 @@ impl Plan {
         if !tests.is_empty() && self.truth_bits as usize + tests.len() <= 64 {
             // Each test gets a bit of the truth word, which taking its branch sets.
             leaves.word = (self.truth_bits, tests.len() as u32);
+            leaves.mask = (1 << tests.len()) - 1;
             for (k, &branch) in tests.iter().enumerate() {
                 sets[branch] |= 1 << (self.truth_bits as usize + k);
             }
@@ -471,9 +476,14 @@ impl Plan {
             leaves.took.1 = self.took.len() as u32;
         }
         leaves.cmp.0 = self.cmps.len() as u32;
-        for &i in &cmps {
+        // Bit `p` of the walk's index is set where leaf `order[p]` does not hold, for the
+        // flipped comparisons.
+        let mut flipped = 0usize;
+        for (k, &i) in cmps.iter().enumerate() {
             let Leaf::IndNum { op, ind, num } = t.leaves[i] else { unreachable!("sorted by kind") };
-            self.cmps.push(IndTest::new(op, ind, num));
+            let (test, flip) = IndTest::new(op, ind, num);
+            self.cmps.push(test);
+            flipped |= usize::from(flip) << (took.len() + k);
         }
         leaves.cmp.1 = self.cmps.len() as u32;
         leaves.other.0 = self.leaves.len() as u32;
@@ -482,7 +492,8 @@ impl Plan {
         // Each distinct row is copied once, in the order the table first refers to it.
         let mut copied: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
         for truth in 0..t.rows.len() {
-            let theirs: usize = order.iter().enumerate().map(|(p, &leaf)| (truth >> p & 1) << leaf).sum();
+            let holds = truth ^ flipped;
+            let theirs: usize = order.iter().enumerate().map(|(p, &leaf)| (holds >> p & 1) << leaf).sum();
             let at = match t.rows[theirs] {
                 None => NONE,
                 Some(start) => {
@@ -614,7 +625,7 @@ impl<'p> View<'p> {
         word: u64,
         (bits, visits, ind): (&[u64], &[u32], &[f64]),
     ) -> usize {
-        let mut truth = ((word >> l.word.0) & ((1u64 << l.word.1) - 1)) as usize;
+        let mut truth = ((word >> l.word.0) as u32 & l.mask) as usize;
         let mut k = l.word.1;
         if ALL {
             for &(word, bit) in &self.took[l.took.0 as usize..l.took.1 as usize] {
@@ -869,9 +880,10 @@ mod tests {
         ];
         for op in ops {
             for number in [3.0, 0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, 2.5e-308, f64::MIN_POSITIVE] {
-                let test = IndTest::new(op, 0, number);
+                let (test, flip) = IndTest::new(op, 0, number);
+                assert_eq!(flip, op == CmpOp::Ne);
                 for v in values {
-                    assert_eq!(test.holds(v), op.apply(v, number), "{v} {} {number}", op.symbol());
+                    assert_eq!(test.holds(v) != flip, op.apply(v, number), "{v} {} {number}", op.symbol());
                 }
             }
         }
