@@ -24,10 +24,10 @@
 //! - A conditional node whose tests are all bits of the walk's truth word or comparisons
 //!   of an indicator with a number (the usual one) is a [`Sums::Compares`]: its step
 //!   reads those two kinds of test and nothing of the others.
-//! - A plan that is short, has buckets, keeps no taken-branch bits and has only fixed
-//!   and [`Sums::Compares`] nodes is [`Plan::lean`]: its walk is compiled without the
-//!   code for the rest, so fewer values are live across a step and fewer wait on the
-//!   stack.
+//! - A plan with buckets and only fixed and [`Sums::Compares`] nodes (that keeps no
+//!   taken-branch bits, where runs are short) is [`Plan::lean`]: its walk is compiled
+//!   without the code for the rest, so fewer values are live across a step and fewer
+//!   wait on the stack.
 //! - Where no branch that leads on names an outcome ([`Plan::early_outcomes`], the usual
 //!   file), the walk reads outcomes only at a run's last branch.
 //! - Visit counts are kept only when some node lies on a cycle or some condition reads
@@ -258,9 +258,10 @@ pub struct Plan {
     /// the code by bijections (no two paths can share it); elsewhere the walk hashes the
     /// branches it takes. Only where runs are short and no path needs more than 63 bits.
     pub path_code: bool,
-    /// Whether the plan is [`Plan::short`], has [`Plan::buckets`], keeps no taken-branch
-    /// bits, and every conditional node is a [`Sums::Compares`]: the walk of such a plan
-    /// (the usual one) is compiled without the code for the rest.
+    /// Whether the plan has [`Plan::buckets`], every conditional node is a
+    /// [`Sums::Compares`], and, where runs are [`Plan::short`], it keeps no taken-branch
+    /// bits: the walk of such a plan (the usual one) is compiled without the code for the
+    /// rest.
     pub lean: bool,
     /// Whether some branch that leads on names an outcome; where none does, only the
     /// last branch of a run can, and the walk looks at outcomes only there.
@@ -371,10 +372,9 @@ impl Plan {
             || plan.nodes.iter().any(|n| n.sums == Sums::Direct);
         plan.path_code = plan.short && most_code_bits(sc, &plan.nodes) <= 63;
         plan.fill_buckets();
-        plan.lean = plan.short
-            && !plan.keep_took
-            && !plan.buckets.is_empty()
-            && plan.nodes.iter().all(|n| matches!(n.sums, Sums::Fixed | Sums::Compares(_)));
+        let simple_nodes = plan.nodes.iter().all(|n| matches!(n.sums, Sums::Fixed | Sums::Compares(_)));
+        let short_with_bits = plan.short && plan.keep_took;
+        plan.lean = simple_nodes && !plan.buckets.is_empty() && !short_with_bits;
         plan
     }
 

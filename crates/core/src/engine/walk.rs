@@ -230,6 +230,8 @@ impl<'a> Walker<'a> {
         match (path, plan.short, !plan.buckets.is_empty()) {
             (CODED, true, true) if lean => self.walk_as::<O, CODED, true, true, true>(key, obs),
             (NO_PATH, true, true) if lean => self.walk_as::<O, NO_PATH, true, true, true>(key, obs),
+            (HASHED, false, true) if lean => self.walk_as::<O, HASHED, false, true, true>(key, obs),
+            (NO_PATH, false, true) if lean => self.walk_as::<O, NO_PATH, false, true, true>(key, obs),
             (CODED, true, true) => self.walk_as::<O, CODED, true, true, false>(key, obs),
             (HASHED, true, true) => self.walk_as::<O, HASHED, true, true, false>(key, obs),
             (HASHED, false, true) => self.walk_as::<O, HASHED, false, true, false>(key, obs),
@@ -249,7 +251,7 @@ impl<'a> Walker<'a> {
     /// plan; the rare one without takes the general walk, short or not); `LEAN`: the plan
     /// is [`Plan::lean`] and the observer wants no details, so the step has no code for
     /// what such a plan never needs (fewer values live across it, fewer kept on the
-    /// stack).
+    /// stack). Only with buckets, and with a path code only where runs are short.
     fn walk_as<O: Observer, const PATH: u8, const SHORT: bool, const BUCKETS: bool, const LEAN: bool>(
         &mut self,
         key: RunKey,
@@ -265,7 +267,8 @@ impl<'a> Walker<'a> {
         let (nodes, branches) = (view.nodes, view.branches);
         // A short plan keeps no visit counts.
         let track_visits = !SHORT && plan.track_visits;
-        let (keep_took, early_outcomes) = (!LEAN && plan.keep_took, plan.early_outcomes);
+        // A lean plan with short runs keeps no taken-branch bits.
+        let (keep_took, early_outcomes) = (!(LEAN && SHORT) && plan.keep_took, plan.early_outcomes);
         if keep_took {
             took.fill(0);
         }
@@ -661,19 +664,22 @@ pub(crate) mod tests {
     }
 
     /// The lean walk (the usual plan's) ends every run as the general walk does, on the
-    /// bundled files, which are lean; a file with a cycle is not.
+    /// bundled files (short runs) and on the layered bench file (a cycle); the dice loop,
+    /// whose conditions read a visit count, is not lean.
     #[test]
     fn a_lean_walk_ends_as_the_general_one() {
-        let files = crate::scenario::bundled::loaded_with(include_str!("../../../../tests/fixtures/dice_loop.yaml"));
-        let (dice, bundled) = files.split_last().expect("files");
-        assert!(!Plan::new(dice).lean, "a cycle keeps the general walk");
-        for sc in bundled {
+        let load = |src: &str| crate::scenario::load_str("t.yaml", src).expect("loads");
+        let mut files = crate::scenario::bundled::loaded_with(include_str!("../../../../bench/layered_12x4.yaml"));
+        assert!(!Plan::new(&load(include_str!("../../../../tests/fixtures/dice_loop.yaml"))).lean);
+        for sc in &files {
             let lean = Plan::new(sc);
-            assert!(lean.lean);
+            assert!(lean.lean, "{}", sc.title);
             let mut general = lean.clone();
             general.lean = false;
             assert_same_runs(sc, &lean, &general, 13);
         }
+        let layered = files.pop().expect("the layered file");
+        assert!(!Plan::new(&layered).short, "a file with a cycle");
     }
 
     /// Every run ends as it does without drawing ahead: same outcome, steps, path and
