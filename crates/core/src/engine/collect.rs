@@ -2,8 +2,9 @@
 //!
 //! Most indicators only ever hold multiples of some power of two (whole index points,
 //! halves) because their start, bounds and effects are such constants. For those a
-//! [`Grid`] counts each value in a small table (one increment per run, its cell found
-//! from the value's bits where the same bits were met before) and derives the sums at
+//! [`Grid`] counts each value in a small table (one increment per run, in the slot of
+//! the value's bits where the same bits were met lately, added to the value's cell when
+//! another value takes the slot or the chunk ends) and derives the sums at
 //! the end: every partial sum of such values is exact in floating point, so
 //! the sums equal, bit for bit, what adding the values one by one in run order gives,
 //! and so do the mean, the standard deviation and the percentiles ([`ValueCollector`]
@@ -74,20 +75,30 @@ pub struct Grid {
     inv: f64,
     lo: i64,
     counts: Vec<u32>,
-    /// Values met before, by a hash of their bits: the bits and the value's cell (an
-    /// indicator takes few values, so most runs find theirs here and skip the check).
-    seen: Box<[(u64, u32); SEEN]>,
+    /// Values met lately, by a hash of their bits, each with its cell and the runs that
+    /// ended with it since it took the slot, not yet in `counts` (an indicator takes few
+    /// values, so most runs find theirs here: one compare and one increment, no check
+    /// and no look into `counts`). A value that takes a slot adds the one before it to
+    /// `counts`; [`Grid::flush`] adds them all.
+    seen: Box<[Seen; SEEN]>,
     /// Where the values go after one fell off the grid (the counts are then empty, so
     /// every later value comes here too).
     fallback: Option<Box<ValueCollector>>,
 }
 
-/// Slots of a grid's table of values met before (4 KB).
+/// Slots of a grid's table of values met lately (4 KB).
 const SEEN: usize = 256;
 
-/// A slot of no value: no value has these bits (they are a NaN's), and no cell this
-/// number.
-const UNSEEN: (u64, u32) = (u64::MAX, u32::MAX);
+/// A value's bits, its cell, and runs not yet in its cell's count.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    bits: u64,
+    cell: u32,
+    runs: u32,
+}
+
+/// A slot of no value: no value has these bits (they are a NaN's).
+const UNSEEN: Seen = Seen { bits: u64::MAX, cell: 0, runs: 0 };
 
 impl Grid {
     fn new(shift: f64, scale: f64, lo: i64, cells: usize) -> Grid {
@@ -105,33 +116,42 @@ impl Grid {
     #[inline(always)]
     pub fn push(&mut self, v: f64) {
         let bits = v.to_bits();
-        let (known, cell) = self.seen[Self::slot(bits)];
-        // The same bits as a value already found on the grid: the same cell.
-        if known == bits
-            && let Some(c) = self.counts.get_mut(cell as usize)
-        {
-            *c += 1;
+        let seen = &mut self.seen[Self::slot(bits)];
+        // The same bits as a value already found on the grid: one more run of it.
+        if seen.bits == bits {
+            seen.runs += 1;
             return;
         }
         self.push_new(v);
     }
 
     /// [`Grid::push`] for a value not in the table: checks that it is exactly its
-    /// cell's, and keeps it in the table.
+    /// cell's, and gives it the slot (the value there before goes to its cell).
     #[inline(never)]
     fn push_new(&mut self, v: f64) {
         let j = ((v - self.shift) * self.scale) as i64;
         // The value must be exactly its cell's: off-grid values fail here.
         let cell = j.wrapping_sub(self.lo) as usize;
-        if self.shift + j as f64 * self.inv == v
-            && let Some(c) = self.counts.get_mut(cell)
-        {
-            *c += 1;
+        if self.shift + j as f64 * self.inv == v && cell < self.counts.len() {
             let bits = v.to_bits();
-            self.seen[Self::slot(bits)] = (bits, cell as u32);
+            let seen = &mut self.seen[Self::slot(bits)];
+            if let Some(c) = self.counts.get_mut(seen.cell as usize) {
+                *c += seen.runs;
+            }
+            *seen = Seen { bits, cell: cell as u32, runs: 1 };
             return;
         }
         self.off_grid(v);
+    }
+
+    /// Adds the runs waiting in the table to their cells, and empties it.
+    fn flush(&mut self) {
+        for seen in self.seen.iter_mut() {
+            if let Some(c) = self.counts.get_mut(seen.cell as usize) {
+                *c += seen.runs;
+            }
+            *seen = UNSEEN;
+        }
     }
 
     /// Turns to adding in order, starting from the exact sums so far (equal to the
@@ -140,6 +160,8 @@ impl Grid {
     #[inline(never)]
     fn off_grid(&mut self, v: f64) {
         if self.fallback.is_none() {
+            // Every later value misses the emptied table and, with no counts, comes here.
+            self.flush();
             let mut ordered = ValueCollector::new(self.shift);
             let (n, s1, s2, pairs) = self.sums();
             ordered.absorb(n, s1, s2, &pairs);
@@ -168,10 +190,11 @@ impl Grid {
     }
 
     /// The statistics of the values pushed.
-    pub fn finish(self) -> IndicatorStats {
+    pub fn finish(mut self) -> IndicatorStats {
         if let Some(f) = self.fallback {
             return f.finish();
         }
+        self.flush();
         let (n, s1, s2, pairs) = self.sums();
         let mut c = ValueCollector::new(self.shift);
         c.absorb(n, s1, s2, &pairs);
