@@ -93,7 +93,8 @@ pub struct Leaves {
     /// The `took(...)` tests kept in the walk's truth word: `width` bits from `shift`
     /// (then `took` is empty).
     pub word: (u32, u32),
-    /// `width` low bits set: the mask of those bits, once shifted down.
+    /// `width` low bits set: the mask of those bits once shifted down, kept so that a
+    /// step does not make it.
     pub mask: u32,
     pub took: (u32, u32),
     pub cmp: (u32, u32),

@@ -333,7 +333,10 @@ impl<'a> Walker<'a> {
                     let row = match node.sums {
                         Sums::Fixed => node.cum,
                         // Every conditional node of a lean plan is a `Compares`, taken above.
-                        _ if LEAN => node.cum,
+                        _ if LEAN => {
+                            debug_assert!(false, "a lean plan has only fixed and Compares nodes");
+                            node.cum
+                        }
                         Sums::Leaves(leaves) | Sums::Compares(leaves) => {
                             view.row_of(&leaves, truth, (took, visits, values))
                         }
